@@ -1,0 +1,58 @@
+# Every target sets itself up: a virtual environment with pinned packages, npm packages, Debian packages.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+REQ_HASH := $(shell sha1sum requirements.txt | cut -c1-12)
+STAMP := $(VENV)/.installed-$(REQ_HASH)
+NODE_STAMP := node_modules/.installed
+BUILDER ?= mkdocs
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.DEFAULT_GOAL := help
+.PHONY: help setup site generate serve test bench goldens schema validate clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.txt
+	@rm -f $(VENV)/.installed-*; touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+setup: $(STAMP) $(NODE_STAMP) ## Create .venv and install pinned packages
+	@scripts/ensure-system-deps fonts
+
+generate: setup ## Validate data/ and generate content/ (both editions)
+	$(BIN)/python -m generator build
+
+site: generate ## Generate and build the site into site/ with mkdocs build --strict
+	$(BIN)/python -m generator site --builder $(BUILDER)
+
+serve: generate ## Preview on http://127.0.0.1:8000, regenerating when data/ or templates/ change
+	$(BIN)/mkdocs serve -a 127.0.0.1:8000
+
+validate: $(STAMP) ## Check data/ and report every problem
+	$(BIN)/python -m generator validate
+
+schema: $(STAMP) ## Regenerate data/schema/ from the models
+	$(BIN)/python -m generator schema
+
+test: setup ## Run the whole test suite (unit, golden, build, browser)
+	@scripts/ensure-system-deps browser fonts
+	$(BIN)/python -m pytest
+
+goldens: setup ## Refresh the golden pages after an intended change
+	$(BIN)/python -m pytest tests/test_golden.py --update-goldens -q
+
+bench: setup ## Benchmark generation and site build at 1,000 and 10,000 collectibles
+	$(BIN)/python -m generator bench
+
+clean: ## Remove generated content and site/ (hand-written pages stay)
+	-$(BIN)/python -m generator clean
+	rm -rf site

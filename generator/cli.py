@@ -1,0 +1,126 @@
+"""The command line: a thin shell over the pipeline's stages."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = ROOT / "data"
+DEFAULT_OUT = ROOT / "content"
+
+
+def _display(path: Path) -> str:
+    """A path as the user would type it: relative to the working directory when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _load(data: Path):
+    from .validate import DataError, load_dataset
+
+    try:
+        return load_dataset(data, _display(data))
+    except DataError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        n = len(exc.problems)
+        print(f"{n} problem{'s' if n != 1 else ''} in {_display(data)}; nothing was written.", file=sys.stderr)
+        return None
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    """Check a data folder and report every problem."""
+    from .model import KINDS
+
+    dataset = _load(args.data)
+    if dataset is None:
+        return 1
+    counts = ", ".join(f"{len(getattr(dataset, k))} {k}" for k in KINDS)
+    print(f"{_display(args.data)}: valid: {counts}")
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    """Write data/schema/*.schema.json from the models."""
+    from .schema import schemas
+
+    out = args.data / "schema"
+    out.mkdir(parents=True, exist_ok=True)
+    changed = 0
+    for name, text in schemas().items():
+        target = out / name
+        if not target.exists() or target.read_text(encoding="utf-8") != text:
+            target.write_text(text, encoding="utf-8")
+            changed += 1
+    print(f"{_display(out)}: {changed} schema file(s) written, {len(schemas()) - changed} unchanged")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    """Validate the data, then generate pages, charts and assets."""
+    from .build import build
+
+    dataset = _load(args.data)
+    if dataset is None:
+        return 1
+    return build(dataset, args)
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    """Write a synthetic data folder for scale tests."""
+    from .synth import synth_command
+
+    return synth_command(args)
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    """Measure generation and site build at several sizes."""
+    from .bench import bench_command
+
+    return bench_command(args)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    v = sub.add_parser("validate", help=cmd_validate.__doc__, description=cmd_validate.__doc__)
+    v.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data folder (default: data/)")
+    v.set_defaults(func=cmd_validate)
+
+    s = sub.add_parser("schema", help=cmd_schema.__doc__, description=cmd_schema.__doc__)
+    s.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data folder (default: data/)")
+    s.set_defaults(func=cmd_schema)
+
+    b = sub.add_parser("build", help=cmd_build.__doc__, description=cmd_build.__doc__)
+    b.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data folder (default: data/)")
+    b.add_argument("--out", type=Path, default=DEFAULT_OUT, help="content folder to write into (default: content/)")
+    b.add_argument("--lang", choices=["zh", "en", "all"], default="all", help="which edition(s) to generate")
+    b.add_argument("--no-static", action="store_true", help="skip static SVG/PNG chart renderings (faster)")
+    b.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    b.set_defaults(func=cmd_build)
+
+    y = sub.add_parser("synth", help=cmd_synth.__doc__, description=cmd_synth.__doc__)
+    y.add_argument("--collectibles", type=int, required=True, help="number of collectibles")
+    y.add_argument("--platforms", type=int, default=8, help="number of platforms (default 8)")
+    y.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    y.add_argument("--out", type=Path, required=True, help="folder to write (never data/)")
+    y.set_defaults(func=cmd_synth)
+
+    n = sub.add_parser("bench", help=cmd_bench.__doc__, description=cmd_bench.__doc__)
+    n.add_argument("--sizes", default="1000,10000", help="comma-separated collectible counts")
+    n.add_argument("--json", type=Path, default=ROOT / "bench" / "results.json", help="where to write figures")
+    n.set_defaults(func=cmd_bench)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.func(args)

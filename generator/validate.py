@@ -1,0 +1,312 @@
+"""Turn loaded YAML into a checked Dataset, collecting every problem with its file, line and column."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from pydantic import BaseModel, ValidationError
+
+from .load import LoadError, Pos, PosDict, PosList, load_yaml
+from .model import KINDS, Citation, Dataset
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the data, where it is, and what would fix it."""
+
+    path: str
+    line: int
+    col: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        field = f"{self.field}: " if self.field else ""
+        return f"{self.path}:{self.line}:{self.col}: {field}{self.message}"
+
+
+class DataError(Exception):
+    """The data did not validate; `problems` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems)
+        super().__init__("\n".join(map(str, self.problems)))
+
+
+# --------------------------------------------------------------------------- positions
+
+def _locate(node: Any, loc: Iterable[Any], fallback: Pos) -> tuple[Pos, bool]:
+    """Where a pydantic loc points inside a loaded record; True when it is a key that is there."""
+    pos = fallback
+    at_key = False
+    for part in loc:
+        if isinstance(node, PosDict) and isinstance(part, str):
+            if part in node:
+                pos, node = node.value_pos[part], node[part]
+                at_key = False
+                continue
+            return getattr(node, "start", pos), False
+        if isinstance(node, PosList) and isinstance(part, int) and 0 <= part < len(node):
+            pos, node = node.item_pos[part], node[part]
+            continue
+        # union branches and other synthetic parts: stay where we are
+    return pos, at_key
+
+
+def _key_pos(node: Any, loc: tuple, fallback: Pos) -> Pos:
+    """Position of the key named by the last part of loc (for unknown keys)."""
+    parent_loc, key = loc[:-1], loc[-1]
+    parent = node
+    for part in parent_loc:
+        if isinstance(parent, (PosDict, PosList)):
+            try:
+                parent = parent[part]
+            except (KeyError, IndexError, TypeError):
+                break
+    if isinstance(parent, PosDict) and key in parent.key_pos:
+        return parent.key_pos[key]
+    return fallback
+
+
+# --------------------------------------------------------------------------- messages
+
+def _field_name(loc: tuple) -> str:
+    """Dotted field path without list indexes or union branch names."""
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            if parts:
+                parts[-1] += f"[{part}]"
+            continue
+        if part in ("Edition", "literal['unlimited']", "function-before[_parse_partial_date(), str]") \
+                or part.startswith(("function-", "literal[", "is-instance[")):
+            continue
+        parts.append(part)
+    return ".".join(parts)
+
+
+def _message(err: dict, model: type[BaseModel] | None) -> str:
+    kind, ctx, given = err["type"], err.get("ctx") or {}, err.get("input")
+    got = f", got {given!r}" if not isinstance(given, (dict, list)) else ""
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        field = err["loc"][-1]
+        known = _known_fields(model, err["loc"][:-1])
+        close = difflib.get_close_matches(str(field), known, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else (f" (known fields: {', '.join(known)})" if known else "")
+        return f"unknown field{hint}"
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        op = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=", "less_than": "<"}[kind]
+        bound = next(iter(ctx.values()))
+        return f"must be {op} {bound}{got}"
+    if kind == "literal_error":
+        return f"must be one of {ctx.get('expected')}{got}"
+    if kind == "string_pattern_mismatch":
+        return f"must be a lowercase slug (a-z, 0-9, hyphens){got}"
+    if kind in ("string_too_long", "too_long"):
+        return f"is too long (at most {ctx.get('max_length')}){got if kind == 'string_too_long' else ''}"
+    if kind in ("string_too_short", "too_short"):
+        return "must not be empty" if ctx.get("min_length") == 1 else f"is too short (at least {ctx.get('min_length')})"
+    if kind in ("string_type",):
+        return f"must be text{got}"
+    if kind in ("decimal_parsing", "decimal_type", "int_parsing", "int_type", "int_from_float"):
+        return f"must be a number{got}"
+    if kind in ("dict_type", "model_type", "model_attributes_type"):
+        return f"must be a mapping of fields{got}"
+    if kind == "list_type":
+        return f"must be a list{got}"
+    if kind == "bool_type" or kind == "bool_parsing":
+        return f"must be true or false{got}"
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    return err["msg"].lower() + got
+
+
+def _known_fields(model: type[BaseModel] | None, loc: tuple) -> list[str]:
+    """Field names of the sub-model that loc points to (for 'did you mean')."""
+    current = model
+    for part in loc:
+        if current is None or isinstance(part, int):
+            continue
+        info = current.model_fields.get(part) if hasattr(current, "model_fields") else None
+        current = _model_of(info.annotation) if info else None
+    return sorted(current.model_fields) if current is not None and hasattr(current, "model_fields") else []
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()) or ():
+        found = _model_of(arg)
+        if found is not None:
+            return found
+    return None
+
+
+# --------------------------------------------------------------------------- loading
+
+def load_dataset(data_dir: Path, display_root: str | None = None) -> Dataset:
+    """Load and check every file of a data folder; raise DataError listing all problems."""
+    data_dir = Path(data_dir)
+    root = display_root if display_root is not None else str(data_dir)
+    problems: list[Problem] = []
+    records: dict[str, list] = {}
+    raw: dict[str, list[tuple[Any, BaseModel]]] = {}
+    for kind, (filename, model, _doc) in KINDS.items():
+        display = f"{root.rstrip('/')}/{filename}"
+        records[kind], raw[kind] = [], []
+        try:
+            loaded = load_yaml(data_dir / filename, display)
+        except LoadError as exc:
+            problems.append(Problem(exc.pos.path, exc.pos.line, exc.pos.col, "", exc.message))
+            continue
+        if loaded is None:
+            loaded = PosList()
+            loaded.start, loaded.item_pos = Pos(display, 1, 1), []
+        if not isinstance(loaded, PosList):
+            start = getattr(loaded, "start", Pos(display, 1, 1))
+            problems.append(Problem(display, start.line, start.col, "",
+                                    f"must be a list of {kind} records (each starting with '- id: ...')"))
+            continue
+        for i, item in enumerate(loaded):
+            start = loaded.item_pos[i]
+            if not isinstance(item, PosDict):
+                problems.append(Problem(display, start.line, start.col, "", "each record must be a mapping of fields"))
+                continue
+            try:
+                record = model.model_validate(item)
+            except ValidationError as exc:
+                for err in exc.errors(include_url=False):
+                    loc = tuple(err["loc"])
+                    if err["type"] == "extra_forbidden":
+                        pos = _key_pos(item, loc, start)
+                    else:
+                        pos, _ = _locate(item, loc, start)
+                    problems.append(Problem(display, pos.line, pos.col, _field_name(loc), _message(err, model)))
+                continue
+            records[kind].append(record)
+            raw[kind].append((item, record))
+    problems.extend(_cross_checks(raw))
+    if problems:
+        raise DataError(problems)
+    return Dataset(**records)
+
+
+# --------------------------------------------------------------------------- across records
+
+# Which kind each reference field points to.
+_REFS: dict[str, dict[str, str]] = {
+    "platforms": {"parent": "partners", "chain": "partners"},
+    "collectibles": {"platform": "platforms", "series": "collectibles", "partner": "partners"},
+    "partners": {"platform": "platforms", "related": "partners"},
+    "events": {"platform": "platforms", "partners": "partners", "collectibles": "collectibles"},
+    "metrics": {"subject": "platforms|partners"},
+    "statements": {"platform": "platforms", "speaker_partner": "partners"},
+}
+
+
+def _walk(node: Any, loc: tuple = ()) -> Iterable[tuple[tuple, Any, Any]]:
+    """Yield (loc, parent, key) for every value in a loaded record."""
+    if isinstance(node, PosDict):
+        for key, value in node.items():
+            yield loc + (key,), node, key
+            yield from _walk(value, loc + (key,))
+    elif isinstance(node, PosList):
+        for i, value in enumerate(node):
+            yield loc + (i,), node, i
+            yield from _walk(value, loc + (i,))
+
+
+def _cross_checks(raw: dict[str, list[tuple[Any, BaseModel]]]) -> list[Problem]:
+    problems: list[Problem] = []
+    ids: dict[str, set[str]] = {}
+    for kind, items in raw.items():
+        seen: dict[str, Pos] = {}
+        for item, record in items:
+            pos = item.value_pos["id"]
+            if record.id in seen:
+                first = seen[record.id]
+                problems.append(Problem(pos.path, pos.line, pos.col, "id",
+                                        f"duplicate id '{record.id}' (first used at line {first.line})"))
+            else:
+                seen[record.id] = pos
+        ids[kind] = set(seen)
+
+    def check_ref(value: Any, target: str, pos: Pos, field: str) -> None:
+        if not isinstance(value, str):
+            return
+        kinds = target.split("|")
+        if any(value in ids.get(k, ()) for k in kinds):
+            return
+        pool = sorted(set().union(*(ids.get(k, set()) for k in kinds)))
+        close = difflib.get_close_matches(value, pool, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        where = " or ".join(KINDS[k][0] for k in kinds)
+        problems.append(Problem(pos.path, pos.line, pos.col, field, f"'{value}' is not an id in {where}{hint}"))
+
+    for kind, items in raw.items():
+        for item, record in items:
+            for loc, parent, key in _walk(item):
+                field = _field_name(loc)
+                value = parent[key]
+                pos = parent.value_pos[key] if isinstance(parent, PosDict) else parent.item_pos[key]
+                name = key if isinstance(key, str) else loc[-2] if len(loc) > 1 else ""
+                if name == "source" and isinstance(value, str):
+                    check_ref(value, "sources", pos, field)
+                elif name in _REFS.get(kind, {}) and not isinstance(value, (PosDict, PosList)):
+                    check_ref(value, _REFS[kind][name], pos, field)
+            problems.extend(_coverage(kind, item, record))
+    return problems
+
+
+def _coverage(kind: str, item: PosDict, record: BaseModel) -> list[Problem]:
+    """Every cited field name exists, and every fact field of a record is covered by a citation."""
+    cites: list[Citation] = list(getattr(record, "cites", None) or [])
+    if not cites:
+        return []
+    problems: list[Problem] = []
+    names = set(type(record).model_fields)
+    covered: set[str] = set()
+    for i, cite in enumerate(cites):
+        if cite.fields is None:
+            return _check_field_names(item, cites, names)
+        covered.update(cite.fields)
+    problems.extend(_check_field_names(item, cites, names))
+    structural = {"id", "cites", "platform", "kind", "series", "description", "model", "related"}
+    for field in type(record).model_fields:
+        if field in structural or field in covered:
+            continue
+        value = getattr(record, field)
+        if value is None or value == [] or _self_cited(value):
+            continue
+        pos = item.value_pos.get(field, item.start)
+        problems.append(Problem(pos.path, pos.line, pos.col, field,
+                                "no citation supports this field (add it to a citation's fields, or "
+                                "drop 'fields' from a citation that covers the whole record)"))
+    return problems
+
+
+def _self_cited(value: Any) -> bool:
+    """Parts that carry their own citation (figures, mechanics, transfer rules)."""
+    if isinstance(value, list):
+        return bool(value) and all(_self_cited(v) for v in value)
+    return hasattr(value, "cite") and getattr(value, "cite") is not None
+
+
+def _check_field_names(item: PosDict, cites: list[Citation], names: set[str]) -> list[Problem]:
+    problems = []
+    for i, cite in enumerate(cites):
+        for j, name in enumerate(cite.fields or []):
+            if name not in names:
+                entry = item["cites"][i]
+                lst = entry["fields"]
+                pos = lst.item_pos[j]
+                close = difflib.get_close_matches(name, sorted(names), n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                problems.append(Problem(pos.path, pos.line, pos.col, f"cites[{i}].fields[{j}]",
+                                        f"'{name}' is not a field of this record{hint}"))
+    return problems
