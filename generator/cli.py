@@ -114,11 +114,36 @@ def parser() -> argparse.ArgumentParser:
     y.add_argument("--out", type=Path, required=True, help="folder to write (never data/)")
     y.set_defaults(func=cmd_synth)
 
+    t = sub.add_parser("site", help=cmd_site.__doc__, description=cmd_site.__doc__)
+    t.add_argument("--builder", choices=["mkdocs", "zensical"], default="mkdocs", help="site builder (default mkdocs)")
+    t.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    t.set_defaults(func=cmd_site)
+
+    k = sub.add_parser("clean", help=cmd_clean.__doc__, description=cmd_clean.__doc__)
+    k.set_defaults(func=cmd_clean)
+
     n = sub.add_parser("bench", help=cmd_bench.__doc__, description=cmd_bench.__doc__)
     n.add_argument("--sizes", default="1000,10000", help="comma-separated collectible counts")
     n.add_argument("--json", type=Path, default=ROOT / "bench" / "results.json", help="where to write figures")
     n.set_defaults(func=cmd_bench)
     return p
+
+
+
+def cmd_site(args: argparse.Namespace) -> int:
+    """Build the site from content/ into site/ (both editions) with mkdocs build --strict, or with Zensical."""
+    from .site import build_site
+
+    return build_site(args.builder, quiet=args.quiet)
+
+
+def cmd_clean(args: argparse.Namespace) -> int:
+    """Remove every file the generator wrote into content/ (hand-written pages stay)."""
+    from .write import write_all
+
+    report = write_all(DEFAULT_OUT, {})
+    print(f"removed {len(report.removed)} generated files from {_display(DEFAULT_OUT)}")
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -59,6 +59,11 @@ class PartialDate(str):
     def sort_key(self) -> tuple[int, int, int]:
         return (self.year, self.month or 0, self.day or 0)
 
+    @property
+    def number(self) -> int:
+        """YYYYMMDD as one integer (missing parts as 00), for sorting in the browser."""
+        return self.year * 10000 + (self.month or 0) * 100 + (self.day or 0)
+
 
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
@@ -263,7 +268,9 @@ class Figure(Strict):
 
     id: Slug
     measure: Literal["collectibles_surveyed", "brands", "collectibles_issued", "edition", "price",
-                     "spend_threshold", "partners"] = Field(description="What the figure measures.")
+                     "goods_price", "spend_threshold", "partners"] = Field(
+        description="What the figure measures: price is a collectible's own price; goods_price the price of the "
+                    "physical goods it comes with; spend_threshold the order amount that qualifies.")
     quantity: Quantity | None = Field(None, description="The figure (null only for an unlimited edition).")
     unlimited: bool = Field(False, description="True when the source says the edition is unlimited (不限量).")
     unit: Literal["count", "copies", "CNY"] = Field(description="Unit of the figure.")
@@ -341,7 +348,7 @@ class Collectible(Strict):
     kind: Literal["single", "series", "group"] = Field(description="One item, a named series, or a described group.")
     series: Ref | None = Field(None, description="The series it belongs to (a collectible id).")
     partners: list[CollectiblePartner] = Field(default_factory=list, description="Issuers, IPs, brands.")
-    category: Category = Field(description="What kind of collectible it is.")
+    category: Category | None = Field(None, description="What kind of collectible it is; null = the source does not say.")
     items: Quantity | None = Field(None, description="Number of distinct collectibles in a series or group.")
     price: Money | None = Field(None, description="Price of one collectible; null = not disclosed or not sold.")
     edition: EditionOrUnlimited | None = Field(None, description="Copies issued of each; null = not disclosed.")

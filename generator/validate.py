@@ -281,13 +281,23 @@ def _coverage(kind: str, item: PosDict, record: BaseModel) -> list[Problem]:
         if field in structural or field in covered:
             continue
         value = getattr(record, field)
-        if value is None or value == [] or _self_cited(value):
+        if value is None or value == [] or _self_cited(value) or _is_empty_default(value):
             continue
         pos = item.value_pos.get(field, item.start)
         problems.append(Problem(pos.path, pos.line, pos.col, field,
                                 "no citation supports this field (add it to a citation's fields, or "
                                 "drop 'fields' from a citation that covers the whole record)"))
     return problems
+
+
+def _is_empty_default(value: Any) -> bool:
+    """A part left at its all-unknown default (e.g. transfer rules not disclosed) states no fact."""
+    if not isinstance(value, BaseModel):
+        return False
+    try:
+        return value == type(value)()
+    except ValidationError:
+        return False
 
 
 def _self_cited(value: Any) -> bool:

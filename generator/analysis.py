@@ -1,0 +1,261 @@
+"""Pure functions from the dataset to derived figures; each derived figure carries its inputs' citations."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Iterable
+
+from .model import (
+    FEATURES, MECHANICS, PARTNER_TYPES, Citation, Collectible, Dataset, Edition, Figure, Platform, Quantity,
+)
+
+
+def cites_of(record: Any, field_name: str | None = None) -> tuple[Citation, ...]:
+    """The citations of a record that support one field (or all of the record's)."""
+    if hasattr(record, "cite") and record.cite is not None and not hasattr(record, "cites"):
+        return (record.cite,)
+    out = []
+    for c in getattr(record, "cites", ()) or ():
+        if field_name is None or c.fields is None or field_name in c.fields:
+            out.append(c)
+    return tuple(out)
+
+
+def union(*groups: Iterable[Citation]) -> tuple[Citation, ...]:
+    """Citations of several inputs, each once, in first-seen order."""
+    seen: dict[tuple, Citation] = {}
+    for group in groups:
+        for c in group:
+            seen.setdefault((c.source, c.para, c.quote), c)
+    return tuple(seen.values())
+
+
+@dataclass(frozen=True)
+class Sourced:
+    """A value with the citations it derives from."""
+
+    value: Any
+    cites: tuple[Citation, ...] = ()
+
+
+# --------------------------------------------------------------------------- figures per platform
+
+@dataclass(frozen=True)
+class Point:
+    """One stated figure placed on a chart: a value or a range, about one platform."""
+
+    platform: str
+    subject: Any            # a Figure or a Collectible
+    quantity: Quantity | None
+    unlimited: bool
+    cites: tuple[Citation, ...]
+
+    @property
+    def low(self) -> Decimal | None:
+        return None if self.quantity is None else self.quantity.low
+
+    @property
+    def high(self) -> Decimal | None:
+        return None if self.quantity is None else self.quantity.high
+
+
+def edition_points(ds: Dataset) -> list[Point]:
+    """Every stated edition size: platform-level figures and individual collectibles."""
+    out: list[Point] = []
+    for p in ds.platforms:
+        for f in p.figures:
+            if f.measure == "edition":
+                out.append(Point(p.id, f, f.quantity, f.unlimited, (f.cite,)))
+    for c in ds.collectibles:
+        if c.edition is not None:
+            unlimited = c.edition == "unlimited"
+            out.append(Point(c.platform, c, None if unlimited else c.edition, unlimited, cites_of(c, "edition")))
+    return out
+
+
+def price_points(ds: Dataset) -> list[Point]:
+    """Every stated price in CNY: platform-level figures and individual collectibles."""
+    out: list[Point] = []
+    for p in ds.platforms:
+        for f in p.figures:
+            if f.measure == "price" and f.quantity is not None:
+                out.append(Point(p.id, f, f.quantity, False, (f.cite,)))
+    for c in ds.collectibles:
+        if c.price is not None and c.price.currency == "CNY":
+            out.append(Point(c.platform, c, c.price, False, cites_of(c, "price")))
+    return out
+
+
+# --------------------------------------------------------------------------- cross tabs
+
+def mechanics_matrix(ds: Dataset) -> dict[str, dict[str, Sourced]]:
+    """platform -> mechanic -> Sourced(list of what shows it) for mechanics the sources state."""
+    out: dict[str, dict[str, list]] = {p.id: defaultdict(list) for p in ds.platforms}
+    cites: dict[tuple[str, str], list] = defaultdict(list)
+    for p in ds.platforms:
+        for m in p.mechanics:
+            out[p.id][m.mechanic].append(p)
+            cites[(p.id, m.mechanic)].append(m.cite)
+    for c in ds.collectibles:
+        for m in c.obtain:
+            out[c.platform][m].append(c)
+            cites[(c.platform, m)].extend(cites_of(c, "obtain"))
+    return {pid: {m: Sourced(tuple(v), union(cites[(pid, m)])) for m, v in row.items()} for pid, row in out.items()}
+
+
+def partners_by_type(ds: Dataset) -> dict[str, dict[str, Sourced]]:
+    """platform -> partner type -> Sourced(partners), leaving out the platform's own parent company."""
+    out: dict[str, dict[str, list]] = {p.id: defaultdict(list) for p in ds.platforms}
+    parents = {p.id: p.parent for p in ds.platforms}
+    cites: dict[tuple[str, str], list] = defaultdict(list)
+    for partner in ds.partners:
+        for link in partner.platforms:
+            if parents.get(link.platform) == partner.id:
+                continue  # the company behind a platform is not its partner
+            out[link.platform][partner.type].append(partner)
+            cites[(link.platform, partner.type)].append(link.cite)
+    return {pid: {t: Sourced(tuple(v), union(cites[(pid, t)])) for t, v in row.items()} for pid, row in out.items()}
+
+
+def partners_of(ds: Dataset, platform_id: str) -> list[tuple[Any, Any]]:
+    """(partner, link) pairs for one platform, in data order."""
+    return [(p, link) for p in ds.partners for link in p.platforms if link.platform == platform_id]
+
+
+def collectibles_of(ds: Dataset, platform_id: str) -> list[Collectible]:
+    return [c for c in ds.collectibles if c.platform == platform_id]
+
+
+# What "disclosed" means for each field of the disclosure chart.
+DISCLOSURE_FIELDS = ("launch", "entry", "chain", "transfer", "secondary", "edition", "price", "brands", "issued")
+
+
+def disclosure(ds: Dataset) -> dict[str, dict[str, Sourced]]:
+    """platform -> field -> Sourced(True/False): what the sources disclose about each platform."""
+    out: dict[str, dict[str, Sourced]] = {}
+    for p in ds.platforms:
+        figs = {f.measure: f for f in p.figures}
+        own = collectibles_of(ds, p.id)
+        row = {
+            "launch": Sourced(p.launch is not None, cites_of(p, "launch") if p.launch else ()),
+            "entry": Sourced(p.entry is not None, cites_of(p, "entry") if p.entry else ()),
+            "chain": Sourced(p.chain is not None, cites_of(p, "chain") if p.chain else ()),
+            "transfer": Sourced(p.transfer.transfer is not None, (p.transfer.cite,) if p.transfer.cite else ()),
+            "secondary": Sourced(p.transfer.secondary is not None, (p.transfer.cite,) if p.transfer.cite else ()),
+        }
+        ed = [pt for pt in edition_points(ds) if pt.platform == p.id]
+        pr = [pt for pt in price_points(ds) if pt.platform == p.id]
+        row["edition"] = Sourced(bool(ed), union(*(pt.cites for pt in ed)))
+        row["price"] = Sourced(bool(pr), union(*(pt.cites for pt in pr)))
+        row["brands"] = Sourced("brands" in figs, (figs["brands"].cite,) if "brands" in figs else ())
+        issued = figs.get("collectibles_issued") or figs.get("collectibles_surveyed")
+        row["issued"] = Sourced(issued is not None, (issued.cite,) if issued else ())
+        del own
+        out[p.id] = row
+    return out
+
+
+def revenue_mix(ds: Dataset) -> dict[str, list]:
+    """group -> metrics that are parts of one whole (percent), in data order."""
+    groups: dict[str, list] = defaultdict(list)
+    for m in ds.metrics:
+        if m.group and m.unit == "percent":
+            groups[m.group].append(m)
+    return dict(groups)
+
+
+def timeline(ds: Dataset) -> list:
+    """Events by date (year-, month- and day-precision dates sort by their start)."""
+    return sorted(ds.events, key=lambda e: (e.date.sort_key(), e.id))
+
+
+GIFT_MECHANICS = ("gift_with_purchase", "spend_threshold")
+SALE_MECHANICS = ("bundle_physical",)
+
+
+def model_groups(ds: Dataset) -> dict[str, list[Sourced]]:
+    """Platforms that give collectibles with goods ('gift') and those that sell them with goods ('sale')."""
+    matrix = mechanics_matrix(ds)
+    out: dict[str, list[Sourced]] = {"gift": [], "sale": []}
+    for p in ds.platforms:
+        row = matrix[p.id]
+        for group, mechanics in (("gift", GIFT_MECHANICS), ("sale", SALE_MECHANICS)):
+            present = [row[m] for m in mechanics if m in row]
+            if present:
+                out[group].append(Sourced(p, union(*(s.cites for s in present))))
+    return out
+
+
+# --------------------------------------------------------------------------- headline
+
+@dataclass(frozen=True)
+class Headline:
+    """Counts of what the dataset holds, with the citations of the records counted."""
+
+    platforms: Sourced
+    collectibles: Sourced
+    partners: Sourced
+    events: Sourced
+    partner_types: dict[str, int] = field(default_factory=dict)
+
+
+def headline(ds: Dataset) -> Headline:
+    return Headline(
+        platforms=Sourced(len(ds.platforms), union(*(cites_of(p) for p in ds.platforms))),
+        collectibles=Sourced(len(ds.collectibles), union(*(cites_of(c) for c in ds.collectibles))),
+        partners=Sourced(len(ds.partners), union(*(cites_of(p) for p in ds.partners))),
+        events=Sourced(len(ds.events), union(*(cites_of(e) for e in ds.events))),
+        partner_types=dict(Counter(p.type for p in ds.partners)),
+    )
+
+
+def figure(platform: Platform, measure: str) -> list[Figure]:
+    return [f for f in platform.figures if f.measure == measure]
+
+
+def stated_quantities(ds: Dataset) -> list[tuple[Any, str, tuple[Citation, ...]]]:
+    """Every stated quantity with its unit and citations: platform figures, metrics, prices, editions."""
+    out: list[tuple[Any, str, tuple[Citation, ...]]] = []
+    for p in ds.platforms:
+        for f in p.figures:
+            out.append(("unlimited" if f.unlimited else f.quantity, f.unit, (f.cite,)))
+    for m in ds.metrics:
+        out.append((m.quantity, m.unit, cites_of(m)))
+    for c in ds.collectibles:
+        if c.price is not None:
+            out.append((c.price, c.price.currency, cites_of(c, "price")))
+        if c.edition is not None:
+            out.append((c.edition, "copies", cites_of(c, "edition")))
+    return out
+
+
+def notation_examples(ds: Dataset) -> dict[str, Sourced]:
+    """One real example from the data of each notation the site uses (ranges, qualifiers, precisions)."""
+    found: dict[str, Sourced] = {}
+    for q, unit, cites in stated_quantities(ds):
+        if q == "unlimited":
+            found.setdefault("unlimited", Sourced((q, unit), cites))
+            continue
+        if q.value is None and q.min is not None and q.max is not None and q.label is None:
+            found.setdefault("range", Sourced((q, unit), cites))
+        if q.qualifier != "exact":
+            found.setdefault(q.qualifier, Sourced((q, unit), cites))
+    for e in timeline(ds):
+        found.setdefault(e.date.precision, Sourced(e.date, cites_of(e, "date")))
+    return found
+
+
+def sort_key_number(q: Quantity | str | None, unknown_last: bool = True) -> tuple:
+    """Sort key for a price or edition: unknowns last, unlimited after every count."""
+    if q is None:
+        return (2, Decimal(0))
+    if q == "unlimited":
+        return (1, Decimal(0))
+    return (0, q.low)
+
+
+__all__ = [
+    "FEATURES", "MECHANICS", "PARTNER_TYPES", "Edition", "Point", "Sourced", "cites_of", "union",
+]

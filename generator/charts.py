@@ -1,0 +1,369 @@
+"""One function per chart: analysis results in, an Altair chart and its data out. One theme, one colour map."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Callable
+
+import altair as alt
+
+from . import analysis as an
+from . import fmt
+from .model import FEATURES, MECHANICS, PARTNER_TYPES, Citation, Dataset
+
+# Okabe & Ito's colour-blind-safe palette, in the order platforms appear in data/platforms.yaml.
+PALETTE = ("#D55E00", "#0072B2", "#CC79A7", "#009E73", "#E69F00", "#56B4E9", "#F0E442", "#000000")
+NEUTRAL = "#9E9E9E"
+FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', 'Source Han Sans SC', sans-serif"
+STATIC_WIDTH = 640
+
+
+def text_on(colour: str) -> str:
+    """Black or white, whichever contrasts more with a background colour (WCAG relative luminance)."""
+    def channel(c: int) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    lum = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    return "#000000" if (lum + 0.05) / 0.05 >= 1.05 / (lum + 0.05) else "#ffffff"
+
+
+def platform_colours(ds: Dataset) -> dict[str, str]:
+    """One colour per platform, the same on every chart."""
+    return {p.id: PALETTE[i % len(PALETTE)] for i, p in enumerate(ds.platforms)}
+
+
+@dataclass
+class Chart:
+    """A chart and everything a figure needs: title, text alternative, data, citations."""
+
+    id: str
+    title: str
+    subtitle: str
+    description: str
+    chart: alt.TopLevelMixin
+    columns: list[tuple[str, str]]          # (key, header) of the data table, in order
+    rows: list[dict[str, Any]]
+    cites: tuple[Citation, ...]
+    note: str = ""                          # what the chart leaves out, derived from data
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class Ctx:
+    """What every chart function needs: dataset, language, gettext, colours, source line."""
+
+    def __init__(self, ds: Dataset, lang: str, gettext: Callable[[str], str], source_line: Callable):
+        self.ds, self.lang, self._ = ds, lang, gettext
+        self.colours = platform_colours(ds)
+        self.platforms = {p.id: p for p in ds.platforms}
+        self.source_line = source_line
+
+    def pname(self, pid: str) -> str:
+        """A platform's short name on charts: the platform (京东), which readers know better than the programme."""
+        return getattr(self.platforms[pid].platform_name, self.lang)
+
+    def t(self, text: Any) -> str:
+        return getattr(text, self.lang)
+
+    def platform_scale(self, ids: list[str] | None = None) -> alt.Scale:
+        ids = ids or [p.id for p in self.ds.platforms]
+        return alt.Scale(domain=[self.pname(i) for i in ids], range=[self.colours[i] for i in ids])
+
+    def number_label_expr(self) -> str:
+        if self.lang == "zh":
+            return ("datum.value >= 100000000 ? format(datum.value / 100000000, '~g') + '亿' : "
+                    "datum.value >= 10000 ? format(datum.value / 10000, '~g') + '万' : format(datum.value, ',~g')")
+        return "format(datum.value, ',~g')"
+
+    def finish(self, chart: alt.TopLevelMixin, cid: str, title: str, subtitle: str, cites, height: int) -> alt.TopLevelMixin:
+        return chart.properties(
+            title=alt.TitleParams(title, subtitle=[subtitle, self.source_line(cites, self.lang, short=True)],
+                                  anchor="start", subtitleFontSize=12, subtitleColor="#555", fontSize=15),
+            width="container", height=height, background="transparent",
+            usermeta={"chartId": cid, "lang": self.lang},
+        ).configure(font=FONT).configure_axis(labelFontSize=12, titleFontSize=12, labelLimit=260) \
+            .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom", labelLimit=260) \
+            .configure_view(stroke=None)
+
+
+def _label(ctx: Ctx, subject: Any) -> str:
+    if hasattr(subject, "measure"):      # a platform-level Figure: its note, without the full stop
+        return ctx.t(subject.note).rstrip("。.")
+    return ctx.t(subject.name)
+
+
+def _range_chart(ctx: Ctx, cid: str, points: list[an.Point], title: str, subtitle: str, unit: str,
+                 axis_title: str, value_header: str) -> Chart | None:
+    _ = ctx._
+    plotted = [p for p in points if not p.unlimited and p.quantity is not None]
+    left_out = [p for p in points if p.unlimited]
+    if not plotted:
+        return None
+    rows = []
+    for p in plotted:
+        rows.append({
+            "platform": ctx.pname(p.platform), "item": _label(ctx, p.subject),
+            "low": float(p.low), "high": float(p.high),
+            "value": fmt.quantity(p.quantity, ctx.lang, unit),
+            "kind": _(QUALIFIER_KINDS[p.quantity.qualifier]),
+        })
+    cites = an.union(*(p.cites for p in points))
+    ids = [pl.id for pl in ctx.ds.platforms if any(p.platform == pl.id for p in plotted)]
+    lo = min(r["low"] for r in rows)
+    hi = max(r["high"] for r in rows)
+    scale = alt.Scale(type="log", domain=[max(lo / 2, 0.5), hi * 2], nice=False)
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        y=alt.Y("item:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+        color=alt.Color("platform:N", title=_("平台"), scale=ctx.platform_scale(ids)),
+        tooltip=[alt.Tooltip("platform:N", title=_("平台")), alt.Tooltip("item:N", title=_("项目")),
+                 alt.Tooltip("value:N", title=value_header)],
+    )
+    ticks = [10 ** k for k in range(0, 12) if max(lo / 2, 0.5) <= 10 ** k <= hi * 2]
+    axis = alt.Axis(title=axis_title, labelExpr=ctx.number_label_expr(), grid=True, values=ticks)
+    rule = base.mark_rule(strokeWidth=4, opacity=0.7).encode(
+        x=alt.X("low:Q", scale=scale, axis=axis), x2="high:Q")
+    shapes = dict(zip(dict.fromkeys(QUALIFIER_KINDS.values()), ("circle", "diamond", "triangle-right", "triangle-left")))
+    used = [k for k in shapes if _(k) in {r["kind"] for r in rows}]
+    shape = alt.Shape("kind:N", title=_("数字性质"), sort=[_(k) for k in used],
+                      scale=alt.Scale(domain=[_(k) for k in used], range=[shapes[k] for k in used]))
+    dots = base.mark_point(filled=True, size=70, opacity=1).encode(x=alt.X("low:Q", scale=scale), shape=shape)
+    ends = base.mark_point(filled=True, size=70, opacity=1).encode(x=alt.X("high:Q", scale=scale), shape=shape)
+    chart = alt.layer(rule, dots, ends)
+    height = max(120, 28 * len(rows))
+    note = ""
+    if left_out:
+        names = "、".join(_label(ctx, p.subject) for p in left_out) if ctx.lang == "zh" else \
+            "; ".join(_label(ctx, p.subject) for p in left_out)
+        note = _("不限量的发行未画在对数轴上：") + names
+    description = _("{title}。每行一项，线段表示区间，点表示端点。").format(title=title)
+    return Chart(cid, title, subtitle, description, ctx.finish(chart, cid, title, subtitle, cites, height),
+                 [("platform", _("平台")), ("item", _("项目")), ("value", value_header)],
+                 rows, cites, note)
+
+
+def edition_chart(ctx: Ctx, platform: str | None = None) -> Chart | None:
+    """Edition sizes by platform: ranges on a log scale."""
+    _ = ctx._
+    points = [p for p in an.edition_points(ctx.ds) if platform is None or p.platform == platform]
+    cid = "edition" if platform is None else f"edition-{platform}"
+    title = _("各平台藏品发行量") if platform is None else _("{name}：藏品发行量").format(name=ctx.pname(platform))
+    return _range_chart(ctx, cid, points, title, _("每份藏品的发行份数，对数刻度；区间按来源原样保留"),
+                        "copies", _("发行量（份，对数刻度）"), _("发行量"))
+
+
+def price_chart(ctx: Ctx, platform: str | None = None) -> Chart | None:
+    """Known prices by platform (CNY), ranges on a log scale."""
+    _ = ctx._
+    points = [p for p in an.price_points(ctx.ds) if platform is None or p.platform == platform]
+    cid = "price" if platform is None else f"price-{platform}"
+    title = _("各平台已披露的藏品价格") if platform is None else _("{name}：已披露的藏品价格").format(name=ctx.pname(platform))
+    return _range_chart(ctx, cid, points, title, _("人民币，对数刻度；只画来源给出的价格"),
+                        "CNY", _("价格（元，对数刻度）"), _("价格"))
+
+
+def partners_chart(ctx: Ctx) -> Chart | None:
+    """Partners named per platform, by type."""
+    _ = ctx._
+    matrix = an.partners_by_type(ctx.ds)
+    rows, cites = [], []
+    for pid, by_type in matrix.items():
+        for t in PARTNER_TYPES:
+            if t in by_type:
+                names = [ctx.t(p.name) for p in by_type[t].value]
+                rows.append({"platform": ctx.pname(pid), "type": _(TYPE_LABELS[t]), "count": len(names),
+                             "names": ("、" if ctx.lang == "zh" else ", ").join(names)})
+                cites.append(by_type[t].cites)
+    if not rows:
+        return None
+    cites_all = an.union(*cites)
+    title, subtitle = _("各平台点名的合作方，按类型"), _("来源中点名的合作方个数（未点名的不计）")
+    chart = alt.Chart(alt.Data(values=rows)).mark_bar().encode(
+        y=alt.Y("type:N", title=None, sort=[_(TYPE_LABELS[t]) for t in PARTNER_TYPES]),
+        yOffset=alt.YOffset("platform:N", sort=[ctx.pname(p.id) for p in ctx.ds.platforms]),
+        x=alt.X("count:Q", title=_("合作方个数"), axis=alt.Axis(tickMinStep=1, format="d")),
+        color=alt.Color("platform:N", title=_("平台"), scale=ctx.platform_scale()),
+        tooltip=[alt.Tooltip("platform:N", title=_("平台")), alt.Tooltip("type:N", title=_("类型")),
+                 alt.Tooltip("count:Q", title=_("个数")), alt.Tooltip("names:N", title=_("名称"))],
+    )
+    height = max(160, 22 * len(rows) + 40)
+    return Chart("partners", title, subtitle, _("{title}。条形长度为合作方个数。").format(title=title),
+                 ctx.finish(chart, "partners", title, subtitle, cites_all, height),
+                 [("platform", _("平台")), ("type", _("类型")), ("count", _("个数")), ("names", _("名称"))],
+                 rows, cites_all)
+
+
+def _matrix_chart(ctx: Ctx, cid: str, title: str, subtitle: str, columns: list[str], cells: dict,
+                  yes: str, no: str, col_header: str) -> Chart:
+    _ = ctx._
+    rows, cites = [], []
+    for p in ctx.ds.platforms:
+        for col in columns:
+            cell = cells.get(p.id, {}).get(col)
+            known = bool(cell and cell.value)
+            rows.append({"platform": ctx.pname(p.id), "field": col_header_label(ctx, cid, col),
+                         "state": yes if known else no, "colour_key": ctx.pname(p.id) if known else no,
+                         "ink": text_on(ctx.colours[p.id]) if known else "#333333"})
+            if cell:
+                cites.append(cell.cites)
+    cites_all = an.union(*cites)
+    domain = [ctx.pname(p.id) for p in ctx.ds.platforms] + [no]
+    colours = [ctx.colours[p.id] for p in ctx.ds.platforms] + ["#E0E0E0"]
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        x=alt.X("platform:N", title=None, sort=[ctx.pname(p.id) for p in ctx.ds.platforms],
+                axis=alt.Axis(orient="top", labelAngle=0)),
+        y=alt.Y("field:N", title=None, sort=[col_header_label(ctx, cid, c) for c in columns]),
+        tooltip=[alt.Tooltip("platform:N", title=_("平台")), alt.Tooltip("field:N", title=col_header),
+                 alt.Tooltip("state:N", title=_("状态"))],
+    )
+    rect = base.mark_rect(stroke="#ffffff", strokeWidth=2).encode(
+        color=alt.Color("colour_key:N", title=None, scale=alt.Scale(domain=domain, range=colours),
+                        legend=alt.Legend(values=[domain[-1]], symbolType="square")))
+    text = base.mark_text(fontSize=12).encode(text=alt.Text("state:N"), color=alt.Color("ink:N", scale=None))
+    height = 34 * len(columns)
+    return Chart(cid, title, subtitle, _("{title}。每格表示一个平台在该项上的情况。").format(title=title),
+                 ctx.finish(alt.layer(rect, text), cid, title, subtitle, cites_all, height),
+                 [("platform", _("平台")), ("field", col_header), ("state", _("状态"))], rows, cites_all)
+
+
+def col_header_label(ctx: Ctx, cid: str, col: str) -> str:
+    _ = ctx._
+    if cid == "mechanics":
+        return _(MECHANIC_LABELS[col])
+    if cid == "features":
+        return _(FEATURE_LABELS[col])
+    return _(DISCLOSURE_LABELS[col])
+
+
+def mechanics_chart(ctx: Ctx) -> Chart:
+    """How collectibles are obtained: platform x mechanic."""
+    _ = ctx._
+    return _matrix_chart(ctx, "mechanics", _("藏品如何获得：平台 × 方式"),
+                         _("来源中出现的获取方式；空格表示来源未提及"), list(MECHANICS),
+                         an.mechanics_matrix(ctx.ds), _("有"), _("未提及"), _("获取方式"))
+
+
+def disclosure_chart(ctx: Ctx) -> Chart:
+    """What each platform discloses: platform x field."""
+    _ = ctx._
+    return _matrix_chart(ctx, "disclosure", _("各平台披露了什么"),
+                         _("来源是否给出该项信息；灰色为未披露"), list(an.DISCLOSURE_FIELDS),
+                         an.disclosure(ctx.ds), _("已披露"), _("未披露"), _("信息项"))
+
+
+def timeline_chart(ctx: Ctx) -> Chart | None:
+    """Dated events on one time axis, one row per platform."""
+    _ = ctx._
+    events = an.timeline(ctx.ds)
+    if not events:
+        return None
+    other = _("行业与公司")
+    rows = []
+    for e in events:
+        d = e.date
+        iso = f"{d.year:04d}-{(d.month or 1):02d}-{(d.day or 1):02d}"
+        rows.append({"date": iso, "when": fmt.date(d, ctx.lang), "precision": _(PRECISION_LABELS[d.precision]),
+                     "platform": ctx.pname(e.platform) if e.platform else other, "event": ctx.t(e.title)})
+    cites = an.union(*(an.cites_of(e) for e in events))
+    domain = [ctx.pname(p.id) for p in ctx.ds.platforms] + [other]
+    colours = [ctx.colours[p.id] for p in ctx.ds.platforms] + [NEUTRAL]
+    title, subtitle = _("时间线"), _("按来源所给精度标注：日、月或年（月、年精度画在该期起点）")
+    chart = alt.Chart(alt.Data(values=rows)).mark_point(filled=True, size=110, opacity=0.9).encode(
+        x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y-%m", labelAngle=0, tickCount=8),
+                scale=alt.Scale(padding=14)),
+        y=alt.Y("platform:N", title=None, sort=domain),
+        color=alt.Color("platform:N", title=_("平台"), scale=alt.Scale(domain=domain, range=colours)),
+        shape=alt.Shape("precision:N", title=_("日期精度"),
+                        sort=[_(PRECISION_LABELS[k]) for k in ("day", "month", "year")]),
+        tooltip=[alt.Tooltip("when:N", title=_("日期")), alt.Tooltip("event:N", title=_("事件")),
+                 alt.Tooltip("platform:N", title=_("平台"))],
+    )
+    height = 44 * len(set(r["platform"] for r in rows)) + 20
+    return Chart("timeline", title, subtitle, _("{title}：{n}个有日期的事件。").format(title=title, n=len(rows)),
+                 ctx.finish(chart, "timeline", title, subtitle, cites, height),
+                 [("when", _("日期")), ("platform", _("平台")), ("event", _("事件"))], rows, cites)
+
+
+def revenue_chart(ctx: Ctx) -> Chart | None:
+    """A stated revenue mix (shares of a whole), one bar per group."""
+    _ = ctx._
+    mixes = an.revenue_mix(ctx.ds)
+    if not mixes:
+        return None
+    rows, cites = [], []
+    partners = ctx.ds.index("partners")
+    for group, metrics in mixes.items():
+        for m in metrics:
+            subject = ctx.pname(m.subject) if m.subject in ctx.platforms else ctx.t(partners[m.subject].name)
+            rows.append({"whole": subject +
+                         (f" {fmt.date(m.period, ctx.lang)}" if m.period else ""),
+                         "part": ctx.t(m.name), "share": float(m.quantity.low),
+                         "value": fmt.quantity(m.quantity, ctx.lang, "percent")})
+            cites.extend(an.cites_of(m))
+    cites_all = an.union(cites)
+    first = next(iter(mixes.values()))[0]
+    platform = first.subject if first.subject in ctx.platforms else \
+        next((p.id for p in ctx.ds.platforms if p.parent == first.subject), None)
+    base_colour = ctx.colours[platform] if platform else NEUTRAL
+    parts = list(dict.fromkeys(r["part"] for r in rows))
+    title, subtitle = _("营收构成"), _("来源给出的收入占比（%）")
+    bar = alt.Chart(alt.Data(values=rows)).mark_bar().encode(
+        x=alt.X("share:Q", title=_("占总营收（%）"), scale=alt.Scale(domain=[0, 100])),
+        y=alt.Y("whole:N", title=None),
+        color=alt.Color("part:N", title=_("收入来源"),
+                        scale=alt.Scale(domain=parts, range=[base_colour, NEUTRAL] + list(PALETTE[3:]))),
+        order=alt.Order("share:Q", sort="descending"),
+        tooltip=[alt.Tooltip("whole:N", title=_("对象")), alt.Tooltip("part:N", title=_("收入来源")),
+                 alt.Tooltip("value:N", title=_("占比"))],
+    )
+    labels = alt.Chart(alt.Data(values=rows)).mark_text(color="white", fontWeight="bold", dx=-6, align="right").encode(
+        x=alt.X("share:Q", stack="zero"), y="whole:N", text="value:N", order=alt.Order("share:Q", sort="descending"))
+    height = 60 * len(mixes) + 10
+    return Chart("revenue", title, subtitle, _("{title}：堆叠条形，各段为收入占比。").format(title=title),
+                 ctx.finish(alt.layer(bar, labels), "revenue", title, subtitle, cites_all, height),
+                 [("whole", _("对象")), ("part", _("收入来源")), ("value", _("占比"))], rows, cites_all)
+
+
+# Interface labels of closed vocabularies (message ids; translated through the catalog).
+TYPE_LABELS = {"ip": "IP", "brand": "品牌", "cultural_institution": "文博机构", "virtual_human": "虚拟人",
+               "technology": "技术提供方", "business_unit": "业务部门", "company": "公司"}
+MECHANIC_LABELS = {"gift_with_purchase": "买实物赠藏品", "spend_threshold": "满额获赠或抽取",
+                   "tasks_lottery": "做任务抽取", "direct_sale": "直接购买藏品",
+                   "bundle_physical": "买藏品送实物", "free_claim": "参与活动领取"}
+FEATURE_LABELS = {"ar": "AR 拍摄", "gifting": "礼物赠送", "display_space": "展示空间", "download": "下载高清素材",
+                  "like_share": "点赞与分享", "virtual_try_on": "虚拟穿戴照片", "creator_link": "直通创作者主页",
+                  "product_link": "连通商品页"}
+DISCLOSURE_LABELS = {"launch": "上线时间", "entry": "入口", "chain": "区块链/技术方", "transfer": "转赠规则",
+                     "secondary": "二次交易规则", "edition": "发行量", "price": "价格", "brands": "合作品牌数",
+                     "issued": "藏品数量"}
+FIGURE_LABELS = {"collectibles_surveyed": "统计的藏品数", "brands": "合作品牌数", "collectibles_issued": "已发行藏品数",
+                 "edition": "发行量", "price": "藏品价格", "goods_price": "搭配商品价格",
+                 "spend_threshold": "获赠门槛（订单金额）", "partners": "合作方数"}
+QUALIFIER_LABELS = {"about": "约", "nearly": "近", "more_than": "超过", "less_than": "不足",
+                    "at_least": "及以上", "at_most": "至多"}
+# How a stated figure is qualified, as a point shape: exact, approximate, a floor, a ceiling.
+QUALIFIER_KINDS = {"exact": "确数", "about": "约数", "nearly": "约数", "at_least": "下限（及以上）",
+                   "more_than": "下限（及以上）", "at_most": "上限（及以下）", "less_than": "上限（及以下）"}
+PRECISION_LABELS = {"day": "日", "month": "月", "year": "年"}
+CATEGORY_LABELS = {"brand_marketing": "品牌营销", "ip": "IP 联名", "public_welfare": "公益", "cultural": "文博文创",
+                   "digital_toy": "数字潮玩", "virtual_fashion": "虚拟时尚", "art": "数字艺术"}
+RULE_LABELS = {"allowed": "允许", "time_limited": "允许（有时间限制）", "not_allowed": "不允许"}
+ROLE_LABELS = {"issuer": "发行方", "ip": "IP", "brand": "品牌", "host": "主理人", "creator": "创作者",
+               "beneficiary": "受益方"}
+KIND_LABELS = {"single": "单款", "series": "系列", "group": "一组"}
+
+
+def site_charts(ctx: Ctx) -> list[Chart]:
+    """The comparison charts, in reading order."""
+    made = [edition_chart(ctx), price_chart(ctx), mechanics_chart(ctx), partners_chart(ctx),
+            disclosure_chart(ctx), timeline_chart(ctx), revenue_chart(ctx)]
+    return [c for c in made if c is not None]
+
+
+def platform_charts(ctx: Ctx, platform: str) -> list[Chart]:
+    """Charts on one platform's page."""
+    made = [edition_chart(ctx, platform), price_chart(ctx, platform)]
+    return [c for c in made if c is not None]
+
+
+__all__ = ["Chart", "Ctx", "site_charts", "platform_charts", "FEATURES", "Decimal"]
