@@ -6,7 +6,9 @@ import csv
 import hashlib
 import io
 import json
+import os
 import sys
+import tempfile
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -147,9 +149,10 @@ def _cached(kind: str, key: str, make) -> bytes:
         return path.read_bytes()
     data = make()
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")  # several builds may share the cache
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(data)
+    os.replace(tmp, path)
     return data
 
 

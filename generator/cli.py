@@ -116,6 +116,8 @@ def parser() -> argparse.ArgumentParser:
 
     t = sub.add_parser("site", help=cmd_site.__doc__, description=cmd_site.__doc__)
     t.add_argument("--builder", choices=["mkdocs", "zensical"], default="mkdocs", help="site builder (default mkdocs)")
+    t.add_argument("--content", type=Path, default=DEFAULT_OUT, help="generated content folder (default: content/)")
+    t.add_argument("--site", type=Path, default=ROOT / "site", help="output folder (default: site/)")
     t.add_argument("--quiet", action="store_true", help="print nothing but errors")
     t.set_defaults(func=cmd_site)
 
@@ -134,7 +136,7 @@ def cmd_site(args: argparse.Namespace) -> int:
     """Build the site from content/ into site/ (both editions) with mkdocs build --strict, or with Zensical."""
     from .site import build_site
 
-    return build_site(args.builder, quiet=args.quiet)
+    return build_site(args.builder, quiet=args.quiet, content=args.content, site=args.site)
 
 
 def cmd_clean(args: argparse.Namespace) -> int:

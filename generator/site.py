@@ -1,29 +1,60 @@
-"""Build the generated content into site/ with MkDocs (strict) for each edition, or with Zensical."""
+"""Build the generated content into a site with MkDocs (strict) for each edition, or with Zensical."""
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 CONFIGS = {"zh": ROOT / "mkdocs.yml", "en": ROOT / "mkdocs.en.yml"}
+DEFAULT_CONTENT = ROOT / "content"
+DEFAULT_SITE = ROOT / "site"
 
 
-def build_site(builder: str = "mkdocs", quiet: bool = False) -> int:
+def config_for(config: Path, content: Path, site: Path) -> Path:
+    """The edition's config, pointed at another content and site folder (for tests and benchmarks).
+
+    The repository's configs name `content` and `site`; a copy with absolute paths is written beside them
+    under .cache/ so that every other relative path in the config keeps its meaning.
+    """
+    content, site = Path(content).resolve(), Path(site).resolve()
+    if content == DEFAULT_CONTENT.resolve() and site == DEFAULT_SITE.resolve():
+        return config
+    text = config.read_text(encoding="utf-8")
+    edition_site = site / "en" if config.name == "mkdocs.en.yml" else site
+    edition_docs = content / "en" if config.name == "mkdocs.en.yml" else content
+    text = re.sub(r"(?m)^docs_dir: .*$", f"docs_dir: {edition_docs}", text)
+    text = re.sub(r"(?m)^site_dir: .*$", f"site_dir: {edition_site}", text)
+    text = text.replace("content/assets/generated/", f"{content}/assets/generated/")
+    text = text.replace("content/en/assets/generated/", f"{content}/en/assets/generated/")
+    key = hashlib.sha256(f"{config}:{content}:{site}".encode()).hexdigest()[:16]
+    out = ROOT / ".cache" / "configs" / f"{config.stem}.{key}.yml"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # Relative paths in a config resolve against its folder: keep the copy's folder-relative paths valid.
+    text = re.sub(r"(?m)^(\s*-\s*)(hooks/)", lambda m: f"{m.group(1)}{ROOT}/{m.group(2)}", text)
+    out.write_text(text, encoding="utf-8")
+    return out
+
+
+def build_site(builder: str = "mkdocs", quiet: bool = False, content: Path = DEFAULT_CONTENT,
+               site: Path = DEFAULT_SITE) -> int:
     """Run the site builder for every edition whose config exists; stop at the first failure."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     bindir = Path(sys.executable).parent
     for lang, config in CONFIGS.items():
         if not config.exists():
             continue
+        cfg = config_for(config, content, site)
         if builder == "mkdocs":
-            cmd = [str(bindir / "mkdocs"), "build", "--strict", "--config-file", str(config)]
+            cmd = [str(bindir / "mkdocs"), "build", "--strict", "--config-file", str(cfg)]
             if quiet:
                 cmd.append("--quiet")
         else:
-            cmd = [str(bindir / "zensical"), "build", "--config-file", str(config)]
+            cmd = [str(bindir / "zensical"), "build", "--config-file", str(cfg)]
         # The zh edition (site/, cleaned first) builds before the English one (site/en/).
         result = subprocess.run(cmd, cwd=ROOT, env=env)
         if result.returncode != 0:
