@@ -1,0 +1,64 @@
+"""Shared fixtures: the shipped dataset, its generated files, and one strict site build in a temp folder."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from generator.build import generate  # noqa: E402
+from generator.site import build_site  # noqa: E402
+from generator.validate import load_dataset  # noqa: E402
+from generator.write import write_all  # noqa: E402
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-goldens", action="store_true", help="rewrite tests/goldens/ from the current output")
+
+
+def hand_written_files() -> list[Path]:
+    """Files under content/ that are committed (hand-written pages and their assets)."""
+    out = subprocess.run(["git", "ls-files", "content"], cwd=ROOT, capture_output=True, text=True, check=True)
+    return [ROOT / line for line in out.stdout.splitlines() if line]
+
+
+def copy_hand_written(content: Path) -> None:
+    for src in hand_written_files():
+        dst = content / src.relative_to(ROOT / "content")
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(src, dst)
+
+
+def build_into(tmp: Path, data: Path = ROOT / "data", static: bool = True) -> SimpleNamespace:
+    """Generate from a data folder into tmp/content and build the site into tmp/site (strict)."""
+    content, site = tmp / "content", tmp / "site"
+    copy_hand_written(content)
+    files = generate(load_dataset(data), static=static)
+    write_all(content, files)
+    rc = build_site("mkdocs", quiet=True, content=content, site=site)
+    assert rc == 0, "mkdocs build --strict failed (see output above)"
+    return SimpleNamespace(content=content, site=site, files=files)
+
+
+@pytest.fixture(scope="session")
+def dataset():
+    return load_dataset(ROOT / "data")
+
+
+@pytest.fixture(scope="session")
+def generated(dataset):
+    """Every generated file of the shipped data (path relative to content/ -> bytes)."""
+    return generate(dataset)
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """The shipped data generated and built once, strictly, into a temp folder."""
+    return build_into(tmp_path_factory.mktemp("built"))
