@@ -102,12 +102,25 @@ def load_yaml(path: Path, display: str | None = None) -> Any:
     return load_yaml_text(text, display)
 
 
+def _reader_error(text: str, display: str, exc: yaml.reader.ReaderError):
+    """A character YAML does not accept (control characters): say where it is."""
+    at = max(0, min(exc.position, len(text)))
+    line = text.count("\n", 0, at) + 1
+    col = at - (text.rfind("\n", 0, at) + 1) + 1
+    raise LoadError(Pos(display, line, col), f"YAML: character U+{exc.character:04X} is not allowed") from None
+
+
 def load_yaml_text(text: str, display: str) -> Any:
     """Parse YAML text into PosDict/PosList values; raise LoadError on bad YAML."""
-    loader = _Loader(text)
+    try:
+        loader = _Loader(text)
+    except yaml.reader.ReaderError as exc:
+        return _reader_error(text, display, exc)
     loader.path = display
     try:
         return loader.get_single_data()
+    except yaml.reader.ReaderError as exc:
+        return _reader_error(text, display, exc)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         pos = _pos(display, mark) if mark else Pos(display, 1, 1)

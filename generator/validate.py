@@ -43,6 +43,8 @@ def _locate(node: Any, loc: Iterable[Any], fallback: Pos) -> tuple[Pos, bool]:
     pos = fallback
     at_key = False
     for part in loc:
+        if _is_branch(part):
+            continue
         if isinstance(node, PosDict) and isinstance(part, str):
             if part in node:
                 pos, node = node.value_pos[part], node[part]
@@ -54,6 +56,30 @@ def _locate(node: Any, loc: Iterable[Any], fallback: Pos) -> tuple[Pos, bool]:
             continue
         # union branches and other synthetic parts: stay where we are
     return pos, at_key
+
+
+def _is_branch(part: Any) -> bool:
+    """A pydantic loc part naming a union branch (a model or a literal), not a field."""
+    return isinstance(part, str) and (part[:1].isupper() or "[" in part or "(" in part)
+
+
+def _wrong_branch(item: Any, loc: tuple) -> bool:
+    """A union's literal branch ('unlimited') complaining about a value written as a mapping."""
+    for i, part in enumerate(loc):
+        if isinstance(part, str) and part.startswith("literal["):
+            return isinstance(_value_at(item, loc[:i]), PosDict)
+    return False
+
+
+def _value_at(node: Any, loc: tuple) -> Any:
+    for part in loc:
+        if _is_branch(part):
+            continue
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return node
 
 
 def _key_pos(node: Any, loc: tuple, fallback: Pos) -> Pos:
@@ -81,8 +107,7 @@ def _field_name(loc: tuple) -> str:
             if parts:
                 parts[-1] += f"[{part}]"
             continue
-        if part in ("Edition", "literal['unlimited']", "function-before[_parse_partial_date(), str]") \
-                or part.startswith(("function-", "literal[", "is-instance[")):
+        if _is_branch(part):
             continue
         parts.append(part)
     return ".".join(parts)
@@ -154,8 +179,9 @@ def load_dataset(data_dir: Path, display_root: str | None = None) -> Dataset:
     data_dir = Path(data_dir)
     root = display_root if display_root is not None else str(data_dir)
     problems: list[Problem] = []
+    unreadable: set[str] = set()
     records: dict[str, list] = {}
-    raw: dict[str, list[tuple[Any, BaseModel]]] = {}
+    raw: dict[str, list[tuple[Any, BaseModel | None]]] = {}
     for kind, (filename, model, _doc) in KINDS.items():
         display = f"{root.rstrip('/')}/{filename}"
         records[kind], raw[kind] = [], []
@@ -163,6 +189,7 @@ def load_dataset(data_dir: Path, display_root: str | None = None) -> Dataset:
             loaded = load_yaml(data_dir / filename, display)
         except LoadError as exc:
             problems.append(Problem(exc.pos.path, exc.pos.line, exc.pos.col, "", exc.message))
+            unreadable.add(kind)
             continue
         if loaded is None:
             loaded = PosList()
@@ -171,6 +198,7 @@ def load_dataset(data_dir: Path, display_root: str | None = None) -> Dataset:
             start = getattr(loaded, "start", Pos(display, 1, 1))
             problems.append(Problem(display, start.line, start.col, "",
                                     f"must be a list of {kind} records (each starting with '- id: ...')"))
+            unreadable.add(kind)
             continue
         for i, item in enumerate(loaded):
             start = loaded.item_pos[i]
@@ -182,15 +210,18 @@ def load_dataset(data_dir: Path, display_root: str | None = None) -> Dataset:
             except ValidationError as exc:
                 for err in exc.errors(include_url=False):
                     loc = tuple(err["loc"])
+                    if _wrong_branch(item, loc):
+                        continue
                     if err["type"] == "extra_forbidden":
                         pos = _key_pos(item, loc, start)
                     else:
                         pos, _ = _locate(item, loc, start)
                     problems.append(Problem(display, pos.line, pos.col, _field_name(loc), _message(err, model)))
+                raw[kind].append((item, None))  # its id still counts, so references to it are not reported too
                 continue
             records[kind].append(record)
             raw[kind].append((item, record))
-    problems.extend(_cross_checks(raw))
+    problems.extend(_cross_checks(raw, unreadable))
     if problems:
         raise DataError(problems)
     return Dataset(**records)
@@ -221,26 +252,30 @@ def _walk(node: Any, loc: tuple = ()) -> Iterable[tuple[tuple, Any, Any]]:
             yield from _walk(value, loc + (i,))
 
 
-def _cross_checks(raw: dict[str, list[tuple[Any, BaseModel]]]) -> list[Problem]:
+def _cross_checks(raw: dict[str, list[tuple[Any, BaseModel | None]]], unreadable: set[str]) -> list[Problem]:
+    """Duplicate ids and dangling references (not into files that could not be read at all)."""
     problems: list[Problem] = []
     ids: dict[str, set[str]] = {}
     for kind, items in raw.items():
         seen: dict[str, Pos] = {}
         for item, record in items:
+            rid = item.get("id")
+            if not isinstance(rid, str):
+                continue
             pos = item.value_pos["id"]
-            if record.id in seen:
-                first = seen[record.id]
+            if rid in seen:
+                first = seen[rid]
                 problems.append(Problem(pos.path, pos.line, pos.col, "id",
-                                        f"duplicate id '{record.id}' (first used at line {first.line})"))
+                                        f"duplicate id '{rid}' (first used at line {first.line})"))
             else:
-                seen[record.id] = pos
+                seen[rid] = pos
         ids[kind] = set(seen)
 
     def check_ref(value: Any, target: str, pos: Pos, field: str) -> None:
         if not isinstance(value, str):
             return
         kinds = target.split("|")
-        if any(value in ids.get(k, ()) for k in kinds):
+        if any(value in ids.get(k, ()) for k in kinds) or any(k in unreadable for k in kinds):
             return
         pool = sorted(set().union(*(ids.get(k, set()) for k in kinds)))
         close = difflib.get_close_matches(value, pool, n=1)
@@ -259,7 +294,8 @@ def _cross_checks(raw: dict[str, list[tuple[Any, BaseModel]]]) -> list[Problem]:
                     check_ref(value, "sources", pos, field)
                 elif name in _REFS.get(kind, {}) and not isinstance(value, (PosDict, PosList)):
                     check_ref(value, _REFS[kind][name], pos, field)
-            problems.extend(_coverage(kind, item, record))
+            if record is not None:
+                problems.extend(_coverage(kind, item, record))
     return problems
 
 

@@ -1,0 +1,160 @@
+"""The validator: every kind of bad input gets `file:line:col: field: message`, exit 1, no traceback."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.validate import DataError, load_dataset
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    """A writable copy of data/."""
+    target = tmp_path / "data"
+    shutil.copytree(ROOT / "data", target)
+    return target
+
+
+def mutate(data: Path, name: str, old: str, new: str) -> tuple[int, int]:
+    """Replace the first `old` in data/<name> with `new`; return (line, column) where `new` starts."""
+    path = data / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {name}"
+    at = text.index(old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    line = text.count("\n", 0, at) + 1
+    col = at - (text.rfind("\n", 0, at) + 1) + 1
+    return line, col
+
+
+def problems(data: Path) -> list[str]:
+    with pytest.raises(DataError) as info:
+        load_dataset(data, "data")
+    return [str(p) for p in info.value.problems]
+
+
+def test_shipped_data_is_valid():
+    ds = load_dataset(ROOT / "data", "data")
+    assert len(ds.platforms) == 3
+    assert {p.id for p in ds.platforms} == {"jd-lingxi", "tmall-digital-collectibles", "xiaohongshu-r-space"}
+
+
+def test_malformed_yaml(data):
+    line, _ = mutate(data, "sources.yaml", '  author: 晓艳\n', '  author: [晓艳\n')
+    found = problems(data)
+    assert len(found) == 1
+    assert found[0].startswith("data/sources.yaml:")
+    assert ": YAML: " in found[0]
+
+
+def test_missing_file(data):
+    (data / "events.yaml").unlink()
+    assert "data/events.yaml:1:1: file not found" in problems(data)
+
+
+def test_wrong_type(data):
+    line, col = mutate(data, "collectibles.yaml", "price: {value: 9.9, currency: CNY}",
+                       "price: {value: cheap, currency: CNY}")
+    assert problems(data) == [f"data/collectibles.yaml:{line}:{col + 15}: price.value: must be a number, got 'cheap'"]
+
+
+def test_unknown_key_with_hint(data):
+    line, col = mutate(data, "collectibles.yaml", "  price: {value: 9.9", "  prise: {value: 9.9")
+    found = problems(data)
+    assert f"data/collectibles.yaml:{line}:3: prise: unknown field (did you mean 'price'?)" in found
+
+
+def test_duplicate_id(data):
+    first, _ = mutate(data, "collectibles.yaml", "- id: joy-doga\n", "- id: joy-doga\n")
+    line, col = mutate(data, "collectibles.yaml", "- id: manhua-sanguo\n", "- id: joy-doga\n")
+    found = problems(data)
+    assert f"data/collectibles.yaml:{line}:7: id: duplicate id 'joy-doga' (first used at line {first})" in found
+
+
+def test_dangling_reference(data):
+    line, col = mutate(data, "events.yaml", "platform: jd-lingxi", "platform: jd-lingxy")
+    assert problems(data) == [
+        f"data/events.yaml:{line}:{col + 10}: platform: 'jd-lingxy' is not an id in platforms.yaml (did you mean 'jd-lingxi'?)"]
+
+
+def test_impossible_date(data):
+    line, col = mutate(data, "platforms.yaml", 'launch: "2021-12-17"', 'launch: "2021-02-30"')
+    assert problems(data) == [f"data/platforms.yaml:{line}:{col + 8}: launch: is not a real date, got '2021-02-30'"]
+
+
+def test_date_must_be_iso(data):
+    line, col = mutate(data, "platforms.yaml", 'launch: "2021-12-17"', 'launch: "17/12/2021"')
+    assert problems(data) == [
+        f"data/platforms.yaml:{line}:{col + 8}: launch: must be an ISO date (YYYY, YYYY-MM or YYYY-MM-DD), got '17/12/2021'"]
+
+
+def test_negative_price(data):
+    line, col = mutate(data, "collectibles.yaml", "price: {value: 9.9, currency: CNY}",
+                       "price: {value: -5, currency: CNY}")
+    assert problems(data) == [f"data/collectibles.yaml:{line}:{col + 15}: price.value: must be >= 0, got -5"]
+
+
+def test_edition_must_be_at_least_one(data):
+    line, col = mutate(data, "collectibles.yaml", "edition: {value: 300}", "edition: {value: 0}")
+    found = problems(data)
+    assert f"data/collectibles.yaml:{line}:{col + 17}: edition.value: must be >= 1, got 0" in found
+
+
+def test_javascript_url(data):
+    line, col = mutate(data, "sources.yaml", 'original_url: "https://mp.weixin.qq.com/s?__biz=MzI4',
+                       'original_url: "javascript:alert(1)"\n  x_old: "')
+    found = problems(data)
+    assert f"data/sources.yaml:{line}:{col + 14}: original_url: must be an http or https URL, got 'javascript:alert(1)'" in found
+
+
+def test_range_min_above_max(data):
+    line, col = mutate(data, "metrics.yaml", "min: 600000000", "min: 900000000")
+    found = problems(data)
+    assert any(p.startswith("data/metrics.yaml:") and "min 900000000 is greater than max 800000000" in p for p in found)
+
+
+def test_uncited_field(data):
+    # A citation limited to some fields leaves another fact field without support.
+    path = data / "collectibles.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("- id: xhs-2021-11-11-with-physical-goods")
+    block = text[start:]
+    old = "    - {source: leibao-2022-06-03, para: 46, quote: \"如其去年11月11日发行的9款藏品，均包含实体商品\"}"
+    assert old in block
+    new = old[:-1] + ", fields: [items]}"
+    path.write_text(text[:start] + block.replace(old, new, 1), encoding="utf-8")
+    found = problems(data)
+    assert any(p.startswith("data/collectibles.yaml:") and ": goods: no citation supports this field" in p for p in found)
+
+
+def test_every_problem_reported_at_once(data):
+    mutate(data, "events.yaml", "platform: jd-lingxi", "platform: nowhere")
+    mutate(data, "collectibles.yaml", "price: {value: 9.9", "price: {value: -1")
+    mutate(data, "platforms.yaml", 'launch: "2021-12-17"', 'launch: "2021-13-01"')
+    assert len(problems(data)) == 3
+
+
+def test_cli_reports_and_exits_1_without_traceback(data):
+    mutate(data, "collectibles.yaml", "price: {value: 9.9", "price: {value: -5")
+    out = data.parent / "out"
+    result = subprocess.run([sys.executable, "-m", "generator", "build", "--data", str(data), "--out", str(out)],
+                            cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"{data}/collectibles.yaml:" in result.stderr
+    assert "price.value: must be >= 0, got -5" in result.stderr
+    assert not out.exists(), "nothing may be written when the data is invalid"
+
+
+def test_cli_validate_success_prints_counts():
+    result = subprocess.run([sys.executable, "-m", "generator", "validate"], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("data: valid: ")
+    assert "3 platforms" in result.stdout
