@@ -23,6 +23,11 @@ def cites_of(record: Any, field_name: str | None = None) -> tuple[Citation, ...]
     return tuple(out)
 
 
+def explicit_cites(record: Any, field_name: str) -> tuple[Citation, ...]:
+    """The record-level citations that name this field explicitly (not the ones covering everything)."""
+    return tuple(c for c in getattr(record, "cites", ()) or () if c.fields and field_name in c.fields)
+
+
 def union(*groups: Iterable[Citation]) -> tuple[Citation, ...]:
     """Citations of several inputs, each once, in first-seen order."""
     seen: dict[tuple, Citation] = {}
@@ -238,8 +243,10 @@ def notation_examples(ds: Dataset) -> dict[str, Sourced]:
         if q == "unlimited":
             found.setdefault("unlimited", Sourced((q, unit), cites))
             continue
-        if q.value is None and q.min is not None and q.max is not None and q.label is None:
-            found.setdefault("range", Sourced((q, unit), cites))
+        if q.value is None and q.min is not None and q.max is not None:
+            current = found.get("range")  # prefer a range given as plain numbers, without the source's wording
+            if current is None or (current.value[0].label is not None and q.label is None):
+                found["range"] = Sourced((q, unit), cites)
         if q.qualifier != "exact":
             found.setdefault(q.qualifier, Sourced((q, unit), cites))
     for e in timeline(ds):
