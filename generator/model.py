@@ -275,7 +275,7 @@ class Figure(Strict):
     unlimited: bool = Field(False, description="True when the source says the edition is unlimited (不限量).")
     unit: Literal["count", "copies", "CNY"] = Field(description="Unit of the figure.")
     note: Text = Field(description="What the figure is about, in our words.")
-    cite: Citation
+    cite: Citation = Field(description="Where the source states it.")
 
     @model_validator(mode="after")
     def _shape(self) -> "Figure":
@@ -289,7 +289,7 @@ class MechanicEntry(Strict):
 
     mechanic: Mechanic = Field(description="The mechanic.")
     note: Text = Field(description="How it works there, in our words.")
-    cite: Citation
+    cite: Citation = Field(description="Where the source states it.")
 
 
 class FeatureEntry(Strict):
@@ -298,7 +298,7 @@ class FeatureEntry(Strict):
     feature: Feature = Field(description="The feature.")
     note: Text = Field(description="How it works there, in our words.")
     upcoming: bool = Field(False, description="Announced but not yet live when the source was written.")
-    cite: Citation
+    cite: Citation = Field(description="Where the source states it.")
 
 
 class TransferRules(Strict):
@@ -335,7 +335,7 @@ class Platform(Strict):
 class CollectiblePartner(Strict):
     """A partner's role in a collectible."""
 
-    partner: Ref
+    partner: Ref = Field(description="The partner id (partners.yaml).")
     role: Literal["issuer", "ip", "brand", "host", "creator", "beneficiary"] = Field(description="Its role.")
 
 
@@ -364,19 +364,19 @@ class Collectible(Strict):
 class PartnerLink(Strict):
     """A partner's work with a platform."""
 
-    platform: Ref
+    platform: Ref = Field(description="The platform id (platforms.yaml).")
     role: Text = Field(description="What it did with the platform, in our words.")
-    cite: Citation
+    cite: Citation = Field(description="Where the source states it.")
 
 
 class Partner(Strict):
     """An IP, brand, cultural institution, virtual human, company or technology named in the sources."""
 
     id: Slug
-    name: Name
+    name: Name = Field(description="Name in Chinese and English.")
     type: PartnerType = Field(description="What kind of partner.")
     platforms: list[PartnerLink] = Field(default_factory=list, description="Platforms it worked with.")
-    related: list[Ref] = Field(default_factory=list, description="Other partners it is tied to.")
+    related: list[Ref] = Field(default_factory=list, description="Other partners it is tied to (partner ids).")
     description: Text = Field(description="Who it is, in our words.")
     cites: Cites
 
@@ -388,10 +388,10 @@ class Event(Strict):
     date: DateP = Field(description="When; its precision is its length.")
     date_note: Text | None = Field(None, description="How the date is known (e.g. 去年 read against the publication date).")
     platform: Ref | None = Field(None, description="The platform it concerns, if one.")
-    title: Text
+    title: Text = Field(description="A short title, in our words.")
     description: Text = Field(description="What happened, in our words.")
-    partners: list[Ref] = Field(default_factory=list)
-    collectibles: list[Ref] = Field(default_factory=list)
+    partners: list[Ref] = Field(default_factory=list, description="Partners involved (partner ids).")
+    collectibles: list[Ref] = Field(default_factory=list, description="Collectibles involved (collectible ids).")
     cites: Cites
 
 
@@ -402,10 +402,10 @@ class Metric(Strict):
     subject: Ref = Field(description="The platform or partner it is about.")
     name: Text = Field(description="What is measured.")
     period: DateP | None = Field(None, description="The period it covers; null = not stated.")
-    quantity: Quantity
+    quantity: Quantity = Field(description="The figure as stated.")
     unit: Literal["percent", "CNY", "USD", "count"] = Field(description="Unit of the figure.")
     group: str | None = Field(None, description="Metrics with the same group are parts of one whole (a mix).")
-    note: Text | None = None
+    note: Text | None = Field(None, description="Context, in our words (e.g. who reported it).")
     cites: Cites
 
 
@@ -413,12 +413,12 @@ class Statement(Strict):
     """A short attributed quote from a company or person, as the source reports it."""
 
     id: Slug
-    platform: Ref | None = None
+    platform: Ref | None = Field(None, description="The platform it concerns, if one.")
     speaker: Text = Field(description="Who said it.")
     speaker_partner: Ref | None = Field(None, description="The speaker as a partner record, if any.")
     quote: str = Field(min_length=2, max_length=120, description="The words, verbatim and short.")
     translation: str = Field(min_length=2, description="Our English translation.")
-    cite: Citation
+    cite: Citation = Field(description="Where the source states it.")
 
 
 class Dataset(BaseModel):
