@@ -90,7 +90,7 @@ def test_named_figures_of_the_seed(dataset):
     issued = figures[("tmall-digital-collectibles", "collectibles_issued")].quantity
     assert (issued.value, issued.qualifier) == (200, "nearly")
     brands = [f.quantity for f in p["tmall-digital-collectibles"].figures if f.measure == "brands"]
-    assert any(q.value == 100 and q.qualifier == "more_than" for q in brands)
+    assert any(q.value == 100 and q.qualifier == "about" and q.label.zh == "近超百个" for q in brands)
 
     m = by_id(dataset, "metrics")
     shares = sorted(x.quantity.value for x in dataset.metrics if x.group and x.unit == "percent")
