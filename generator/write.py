@@ -30,7 +30,8 @@ def _is_ours(path: Path, rel: str, manifest: set[str]) -> bool:
     if path.suffix == ".md":
         try:
             with path.open("r", encoding="utf-8") as fh:
-                return fh.readline().rstrip("\n") == MARKER
+                # The marker is the first line, or the second after the page's H1.
+                return MARKER in (fh.readline().rstrip("\n"), fh.readline().rstrip("\n"))
         except (OSError, UnicodeDecodeError):
             return False
     return False

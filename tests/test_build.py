@@ -39,7 +39,14 @@ def test_strict_build_has_every_page(built, dataset):
 def test_generated_pages_start_with_the_marker(generated):
     pages = [k for k in generated if k.endswith(".md")]
     assert pages
-    assert all(generated[k].decode("utf-8").startswith(MARKER + "\n") for k in pages)
+    for k in pages:
+        head, marker = generated[k].decode("utf-8").split("\n")[:2]
+        assert head.startswith("# ") and marker == MARKER, k
+
+
+def test_page_titles_come_from_the_h1(built):
+    page = (built.site / "platforms" / "xiaohongshu-r-space" / "index.html").read_text(encoding="utf-8")
+    assert "<title>小红书 · STEP INTO R-SPACE - " in page
 
 
 def test_every_citation_is_shown_on_some_page(generated, dataset):
