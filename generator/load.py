@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import contextlib
+import gc
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator, NamedTuple
 
 import yaml
 
 
-@dataclass(frozen=True)
-class Pos:
-    """A 1-based line and column in a file."""
+class Pos(NamedTuple):
+    """A 1-based line and column in a file (a named tuple: a dataset holds hundreds of thousands)."""
 
     path: str
     line: int
@@ -81,6 +81,112 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
+# --------------------------------------------------------------------------- the fast path
+# libyaml (PyYAML's C parser) composes the node tree many times faster than the pure-Python parser, with the
+# same line and column marks. A well-formed file takes that path and a direct walk over its nodes; anything
+# unusual (a parse error, aliases, merge keys, tags, duplicate or complex keys, characters YAML refuses) goes
+# to the pure-Python loader above, so errors keep its exact wording and every result stays the same.
+
+_CLoader: type | None = None
+if getattr(yaml, "__with_libyaml__", False):
+    class _CLoader(yaml.CSafeLoader):  # type: ignore[no-redef]
+        """CSafeLoader with the same resolvers (dates stay text)."""
+
+        path = "<string>"
+
+    _CLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_MAP_TAG = yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG
+_SEQ_TAG = yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG
+_NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
+
+
+class _Unusual(Exception):
+    """The file needs the pure-Python loader."""
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many acyclic objects.
+
+    Loading allocates a node and several Pos tuples per value; with the collector on, its repeated scans of
+    every live object made a 10,000-record file take five times longer than ten 1,000-record files.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
+def _walk_nodes(loader: Any, root: yaml.Node, path: str) -> Any:
+    """Build PosDict/PosList values from a composed node tree, as _construct_mapping/_sequence do."""
+    seen: set[int] = set()
+    scalar, mapping, sequence = yaml.ScalarNode, yaml.MappingNode, yaml.SequenceNode
+
+    def build(node: yaml.Node) -> Any:
+        cls = node.__class__
+        if cls is scalar:
+            if node.tag == _STR_TAG:
+                return node.value
+            return loader.construct_object(node, deep=True)  # numbers, booleans, null
+        if id(node) in seen:  # an alias: the Python loader handles sharing and recursion
+            raise _Unusual
+        seen.add(id(node))
+        if cls is mapping and node.tag == _MAP_TAG:
+            out = PosDict()
+            mark = node.start_mark
+            out.start = Pos(path, mark.line + 1, mark.column + 1)
+            key_pos: dict[str, Pos] = {}
+            value_pos: dict[str, Pos] = {}
+            out.key_pos, out.value_pos = key_pos, value_pos
+            for key_node, value_node in node.value:
+                if key_node.__class__ is not scalar:
+                    raise _Unusual
+                if key_node.tag == _STR_TAG:
+                    key = key_node.value
+                else:
+                    key = loader.construct_object(key_node, deep=True)
+                    if key is None or not isinstance(key, (str, int, float, bool)):
+                        raise _Unusual  # merge keys, odd keys: the Python loader reports them
+                    key = str(key)
+                if key in out:
+                    raise _Unusual
+                out[key] = build(value_node)
+                km, vm = key_node.start_mark, value_node.start_mark
+                key_pos[key] = Pos(path, km.line + 1, km.column + 1)
+                value_pos[key] = Pos(path, vm.line + 1, vm.column + 1)
+            return out
+        if cls is sequence and node.tag == _SEQ_TAG:
+            out_list = PosList(build(child) for child in node.value)
+            mark = node.start_mark
+            out_list.start = Pos(path, mark.line + 1, mark.column + 1)
+            out_list.item_pos = [Pos(path, c.start_mark.line + 1, c.start_mark.column + 1) for c in node.value]
+            return out_list
+        raise _Unusual
+
+    return build(root)
+
+
+def _load_fast(text: str, display: str) -> Any:
+    """Parse with libyaml; raise _Unusual when the pure-Python loader must decide."""
+    if _CLoader is None or _NON_PRINTABLE.search(text):
+        raise _Unusual
+    loader = _CLoader(text)
+    loader.path = display
+    try:
+        with gc_paused():
+            node = loader.get_single_node()
+            return None if node is None else _walk_nodes(loader, node, display)
+    except yaml.YAMLError:
+        raise _Unusual from None
+    finally:
+        loader.dispose()
+
+
 class LoadError(Exception):
     """A file that cannot be read as YAML, with where and why."""
 
@@ -112,6 +218,10 @@ def _reader_error(text: str, display: str, exc: yaml.reader.ReaderError):
 
 def load_yaml_text(text: str, display: str) -> Any:
     """Parse YAML text into PosDict/PosList values; raise LoadError on bad YAML."""
+    try:
+        return _load_fast(text, display)
+    except _Unusual:
+        pass
     try:
         loader = _Loader(text)
     except yaml.reader.ReaderError as exc:
