@@ -17,7 +17,7 @@ from typing import Any
 from . import analysis as an
 from . import charts as ch
 from . import fmt
-from .i18n import LANGS, translations
+from .i18n import LANGS, NP_, translations
 from .model import KINDS, Dataset
 from .pages import plan, url_map
 from .progress import progress
@@ -31,9 +31,11 @@ EDITION_PREFIX = {"zh": "", "en": "en/"}
 ASSETS = "assets/generated"
 
 
-# Interface labels of the record kinds (message ids).
-KIND_LABELS = {"sources": "来源", "platforms": "平台", "collectibles": "藏品", "partners": "合作方",
-               "events": "事件", "metrics": "业务数字", "statements": "说法"}
+# Interface labels of the record kinds (message ids in the context "plural": pgettext("plural", label)).
+KIND_LABELS = {"sources": NP_("plural", "来源"), "platforms": NP_("plural", "平台"),
+               "collectibles": NP_("plural", "藏品"), "partners": NP_("plural", "合作方"),
+               "events": NP_("plural", "事件"), "metrics": NP_("plural", "业务数字"),
+               "statements": NP_("plural", "说法")}
 
 
 class BuildError(Exception):
@@ -238,7 +240,6 @@ def jieba_dictionary(ds: Dataset) -> bytes:
 def generate(ds: Dataset, langs: tuple[str, ...] = LANGS, static: bool = True, show_progress: bool = False) -> dict[str, bytes]:
     """Every generated file (path relative to content/ -> bytes). Pure but for the chart cache."""
     files: dict[str, bytes] = {}
-    env = environment()
     urls = url_map(ds)
     idx = indexes(ds)
     source_line = source_line_factory(ds)
@@ -257,6 +258,9 @@ def generate(ds: Dataset, langs: tuple[str, ...] = LANGS, static: bool = True, s
         for lang in langs:
             prefix = EDITION_PREFIX[lang]
             trans = translations(lang)
+            # One environment per language: Jinja caches imported macro modules with the gettext they
+            # first saw, so a shared environment would render the English macros in Chinese.
+            env = environment()
             env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
             ctx = ch.Ctx(ds, lang, trans.gettext, source_line)
             charts: dict[str, ch.Chart] = {c.id: c for c in ch.site_charts(ctx)}

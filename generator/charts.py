@@ -10,6 +10,7 @@ import altair as alt
 
 from . import analysis as an
 from . import fmt
+from .i18n import N_
 from .model import FEATURES, MECHANICS, PARTNER_TYPES, Citation, Dataset
 
 # Okabe & Ito's colour-blind-safe palette, in the order platforms appear in data/platforms.yaml.
@@ -324,33 +325,36 @@ def revenue_chart(ctx: Ctx) -> Chart | None:
                  [("whole", _("对象")), ("part", _("收入来源")), ("value", _("占比"))], rows, cites_all)
 
 
-# Interface labels of closed vocabularies (message ids; translated through the catalog).
-TYPE_LABELS = {"ip": "IP", "brand": "品牌", "cultural_institution": "文博机构", "virtual_human": "虚拟人",
-               "technology": "技术提供方", "business_unit": "业务部门", "company": "公司"}
-MECHANIC_LABELS = {"gift_with_purchase": "买实物赠藏品", "spend_threshold": "满额获赠或抽取",
-                   "tasks_lottery": "做任务抽取", "direct_sale": "直接购买藏品",
-                   "bundle_physical": "买藏品送实物", "free_claim": "参与活动领取"}
-FEATURE_LABELS = {"ar": "AR 拍摄", "gifting": "礼物赠送", "display_space": "展示空间", "download": "下载高清素材",
-                  "like_share": "点赞与分享", "virtual_try_on": "虚拟穿戴照片", "creator_link": "直通创作者主页",
-                  "product_link": "连通商品页"}
-DISCLOSURE_LABELS = {"launch": "上线时间", "entry": "入口", "chain": "区块链/技术方", "transfer": "转赠规则",
-                     "secondary": "二次交易规则", "edition": "发行量", "price": "价格", "brands": "合作品牌数",
-                     "issued": "藏品数量"}
-FIGURE_LABELS = {"collectibles_surveyed": "统计的藏品数", "brands": "合作品牌数", "collectibles_issued": "已发行藏品数",
-                 "edition": "发行量", "price": "藏品价格", "goods_price": "搭配商品价格",
-                 "spend_threshold": "获赠门槛（订单金额）", "partners": "合作方数"}
-QUALIFIER_LABELS = {"about": "约", "nearly": "近", "more_than": "超过", "less_than": "不足",
-                    "at_least": "及以上", "at_most": "至多"}
+# Interface labels of closed vocabularies: message ids, marked with N_() for extraction and translated
+# where they are shown.
+TYPE_LABELS = {"ip": N_("IP"), "brand": N_("品牌"), "cultural_institution": N_("文博机构"),
+               "virtual_human": N_("虚拟人"), "technology": N_("技术提供方"), "business_unit": N_("业务部门"),
+               "company": N_("公司")}
+MECHANIC_LABELS = {"gift_with_purchase": N_("买实物赠藏品"), "spend_threshold": N_("满额获赠或抽取"),
+                   "tasks_lottery": N_("做任务抽取"), "direct_sale": N_("直接购买藏品"), "bundle_physical": N_("买藏品送实物"),
+                   "free_claim": N_("参与活动领取")}
+FEATURE_LABELS = {"ar": N_("AR 拍摄"), "gifting": N_("礼物赠送"), "display_space": N_("展示空间"),
+                  "download": N_("下载高清素材"), "like_share": N_("点赞与分享"), "virtual_try_on": N_("虚拟穿戴照片"),
+                  "creator_link": N_("直通创作者主页"), "product_link": N_("连通商品页")}
+DISCLOSURE_LABELS = {"launch": N_("上线时间"), "entry": N_("入口"), "chain": N_("区块链/技术方"), "transfer": N_("转赠规则"),
+                     "secondary": N_("二次交易规则"), "edition": N_("发行量"), "price": N_("价格"), "brands": N_("合作品牌数"),
+                     "issued": N_("藏品数量")}
+FIGURE_LABELS = {"collectibles_surveyed": N_("统计的藏品数"), "brands": N_("合作品牌数"),
+                 "collectibles_issued": N_("已发行藏品数"), "edition": N_("发行量"), "price": N_("藏品价格"),
+                 "goods_price": N_("搭配商品价格"), "spend_threshold": N_("获赠门槛（订单金额）"), "partners": N_("合作方数")}
+QUALIFIER_LABELS = {"about": N_("约"), "nearly": N_("近"), "more_than": N_("超过"), "less_than": N_("不足"),
+                    "at_least": N_("及以上"), "at_most": N_("至多")}
 # How a stated figure is qualified, as a point shape: exact, approximate, a floor, a ceiling.
-QUALIFIER_KINDS = {"exact": "确数", "about": "约数", "nearly": "约数", "at_least": "下限（及以上）",
-                   "more_than": "下限（及以上）", "at_most": "上限（及以下）", "less_than": "上限（及以下）"}
-PRECISION_LABELS = {"day": "日", "month": "月", "year": "年"}
-CATEGORY_LABELS = {"brand_marketing": "品牌营销", "ip": "IP 联名", "public_welfare": "公益", "cultural": "文博文创",
-                   "digital_toy": "数字潮玩", "virtual_fashion": "虚拟时尚", "art": "数字艺术"}
-RULE_LABELS = {"allowed": "允许", "time_limited": "允许（有时间限制）", "not_allowed": "不允许"}
-ROLE_LABELS = {"issuer": "发行方", "ip": "IP", "brand": "品牌", "host": "主理人", "creator": "创作者",
-               "beneficiary": "受益方"}
-KIND_LABELS = {"single": "单款", "series": "系列", "group": "一组"}
+QUALIFIER_KINDS = {"exact": N_("确数"), "about": N_("约数"), "nearly": N_("约数"), "at_least": N_("下限（及以上）"),
+                   "more_than": N_("下限（及以上）"), "at_most": N_("上限（及以下）"), "less_than": N_("上限（及以下）")}
+PRECISION_LABELS = {"day": N_("日"), "month": N_("月"), "year": N_("年")}
+CATEGORY_LABELS = {"brand_marketing": N_("品牌营销"), "ip": N_("IP 联名"), "public_welfare": N_("公益"),
+                   "cultural": N_("文博文创"), "digital_toy": N_("数字潮玩"), "virtual_fashion": N_("虚拟时尚"),
+                   "art": N_("数字艺术")}
+RULE_LABELS = {"allowed": N_("允许"), "time_limited": N_("允许（有时间限制）"), "not_allowed": N_("不允许")}
+ROLE_LABELS = {"issuer": N_("发行方"), "ip": N_("IP"), "brand": N_("品牌"), "host": N_("主理人"), "creator": N_("创作者"),
+               "beneficiary": N_("受益方")}
+KIND_LABELS = {"single": N_("单款"), "series": N_("系列"), "group": N_("一组")}
 
 
 def site_charts(ctx: Ctx) -> list[Chart]:

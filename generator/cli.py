@@ -121,6 +121,12 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--quiet", action="store_true", help="print nothing but errors")
     t.set_defaults(func=cmd_site)
 
+    i = sub.add_parser("i18n", help=cmd_i18n.__doc__, description=cmd_i18n.__doc__)
+    i.add_argument("action", choices=["extract", "check"],
+                   help="extract: update locales/ from templates/ and generator/ (babel.cfg); "
+                        "check: exit 1 unless every message has a translation")
+    i.set_defaults(func=cmd_i18n)
+
     k = sub.add_parser("clean", help=cmd_clean.__doc__, description=cmd_clean.__doc__)
     k.set_defaults(func=cmd_clean)
 
@@ -137,6 +143,25 @@ def cmd_site(args: argparse.Namespace) -> int:
     from .site import build_site
 
     return build_site(args.builder, quiet=args.quiet, content=args.content, site=args.site)
+
+
+def cmd_i18n(args: argparse.Namespace) -> int:
+    """Extract interface strings into the message catalogs, or check that they are complete."""
+    from . import i18n
+
+    if args.action == "extract":
+        for line in i18n.update():
+            print(line)
+        return 0
+    problems = i18n.check()
+    for line in problems:
+        print(line, file=sys.stderr)
+    if problems:
+        print(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} in the message catalogs; "
+              "run `python -m generator i18n extract`, then translate", file=sys.stderr)
+        return 1
+    print("message catalogs complete")
+    return 0
 
 
 def cmd_clean(args: argparse.Namespace) -> int:

@@ -19,19 +19,67 @@ LOCALES = {"zh": "zh_Hans_CN", "en": "en_US"}
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|>])")
 
 
+# Chinese characters (CJK ideographs, CJK and full-width punctuation).
+CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
+# A Chinese term inside English text: Chinese characters with any digits, Latin letters or # joined to them
+# (去年11月11日, 雷报Pro, #数字藏品#).
+_ZH_TERM = re.compile(f"[#0-9A-Za-z]*(?:[{CJK}]+[#0-9A-Za-z]*)+")
+
+
+def has_cjk(text: str) -> bool:
+    return re.search(f"[{CJK}]", text) is not None
+
+
+class EnglishText(str):
+    """English text from data, which may quote Chinese terms beside their English (数字藏品 (digital
+    collectibles), Xiaoyan (晓艳)). Escaping marks each such term lang="zh"; a Chinese term that stands
+    beside no English is left as it is, for the English edition's tests to find."""
+
+
+def _zh_segments(text: str) -> list[tuple[bool, str]]:
+    """Split text into (is a glossed Chinese term, segment): a term followed by '(' or inside parentheses."""
+    out: list[tuple[bool, str]] = []
+    pos = 0
+    for m in _ZH_TERM.finditer(text):
+        glossed = re.match(r"\s*\(", text[m.end():]) is not None or \
+            text[:m.start()].count("(") > text[:m.start()].count(")")
+        if glossed:
+            out += [(False, text[pos:m.start()]), (True, m.group())]
+            pos = m.end()
+    out.append((False, text[pos:]))
+    return [(zh, seg) for zh, seg in out if seg]
+
+
+def _md_plain(text: str) -> str:
+    text = html.escape(text, quote=True)
+    text = _MD_SPECIAL.sub(r"\\\1", text)
+    # A line break in data must not start a new Markdown block.
+    return re.sub(r"\s*\n\s*", " ", text)
+
+
 def md(value: object) -> Markup:
     """Escape text for Markdown and HTML so that it shows literally wherever it lands."""
     if isinstance(value, Markup):
         return value
-    text = html.escape(str(value), quote=True)
-    text = _MD_SPECIAL.sub(r"\\\1", text)
-    # A line break in data must not start a new Markdown block.
-    return Markup(re.sub(r"\s*\n\s*", " ", text))
+    if isinstance(value, EnglishText):
+        return Markup("".join(f'<span lang="zh">{_md_plain(seg)}</span>' if zh else _md_plain(seg)
+                              for zh, seg in _zh_segments(value)))
+    return Markup(_md_plain(str(value)))
 
 
 def attr(value: object) -> Markup:
     """Escape text for an HTML attribute or raw HTML element (no Markdown there)."""
     return Markup(html.escape(str(value), quote=True))
+
+
+def html_text(value: object) -> Markup:
+    """Escape text for the content of a raw HTML element, marking glossed Chinese terms in English text."""
+    if isinstance(value, Markup):
+        return value
+    if isinstance(value, EnglishText):
+        return Markup("".join(f'<span lang="zh">{html.escape(seg, quote=True)}</span>' if zh
+                              else html.escape(seg, quote=True) for zh, seg in _zh_segments(value)))
+    return attr(value)
 
 
 def number(value: Decimal | int | float, lang: str) -> str:
@@ -62,6 +110,33 @@ _QUAL = {
            "at_most": "at most {}", "more_than": "more than {}", "less_than": "less than {}"},
 }
 _RANGE = {"zh": "{}–{}", "en": "{}–{}"}
+# The scale word of a compact number, said once for both ends of a range when they share it.
+_SCALE = re.compile(r"\s*(?:thousand|million|billion|trillion|万亿|万|亿)$")
+
+
+def _parts(v: Decimal, unit: str, lang: str) -> tuple[str, str, str]:
+    """One end of a figure as (prefix, number, suffix): ('US$', '600 million', ''), ('', '6亿', '美元')."""
+    if unit in ("CNY", "USD"):
+        if lang == "zh":
+            return "", number(v, lang), "元" if unit == "CNY" else "美元"
+        return {"CNY": "¥", "USD": "US$"}[unit], number(v, lang), ""
+    if unit == "percent":
+        text = format_percent(v / 100, locale=LOCALES[lang], decimal_quantization=False)
+        m = re.match(r"^(.*?)(\s*%)$", text)
+        return ("", m.group(1), m.group(2)) if m else ("", text, "")
+    if unit == "copies":
+        return "", number(v, lang), "份" if lang == "zh" else " copies"
+    return "", number(v, lang), ""
+
+
+def _range(low: Decimal, high: Decimal, unit: str, lang: str) -> str:
+    """Both ends with the unit said once: US$600–800 million, 6–8亿美元, ¥9.9–19.9, 1,000–1万份."""
+    prefix, lo, _ = _parts(low, unit, lang)
+    _, hi, suffix = _parts(high, unit, lang)
+    lo_scale, hi_scale = _SCALE.search(lo), _SCALE.search(hi)
+    if lo_scale and hi_scale and lo_scale.group() == hi_scale.group():
+        lo = lo[:lo_scale.start()]
+    return prefix + _RANGE[lang].format(lo, hi) + suffix
 
 
 def quantity(q: Quantity | str | None, lang: str, unit: str = "count") -> str:
@@ -75,24 +150,12 @@ def quantity(q: Quantity | str | None, lang: str, unit: str = "count") -> str:
         unit = q.currency
 
     def one(v: Decimal) -> str:
-        if unit in ("CNY", "USD"):
-            return money_amount(v, unit, lang)
-        if unit == "percent":
-            return format_percent(v / 100, locale=LOCALES[lang], decimal_quantization=False)
-        text = number(v, lang)
-        if unit == "copies":
-            return f"{text}份" if lang == "zh" else f"{text} copies"
-        return text
+        return "".join(_parts(v, unit, lang))
 
     if q.value is not None:
         core = one(q.value)
     elif q.min is not None and q.max is not None:
-        if unit in ("CNY", "USD") and lang == "zh":
-            core = _RANGE[lang].format(number(q.min, lang), one(q.max))
-        elif unit == "copies":
-            core = _RANGE[lang].format(number(q.min, lang), one(q.max))
-        else:
-            core = _RANGE[lang].format(one(q.min), one(q.max))
+        core = _range(q.min, q.max, unit, lang)
     else:
         core = one(q.min if q.min is not None else q.max)
         if q.qualifier == "exact":

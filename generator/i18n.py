@@ -2,56 +2,95 @@
 
 from __future__ import annotations
 
+import io
+import re
 from functools import lru_cache
 from pathlib import Path
 
-from babel.messages.pofile import read_po
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po, write_po
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locales"
 LANGS = ("zh", "en")
 
 
-class MissingTranslation(Exception):
-    """An interface string has no translation in a catalog."""
+class MessageKey(str):
+    """A message id that went untranslated; its repr names its context, if it has one."""
+
+    context: str | None = None
+
+    def __new__(cls, message: str, context: str | None = None) -> "MessageKey":
+        obj = super().__new__(cls, message)
+        obj.context = context
+        return obj
+
+    def __repr__(self) -> str:
+        text = super().__repr__()
+        return f"{text} (context {self.context!r})" if self.context else text
 
 
 class Translations:
-    """gettext/ngettext for one language; Chinese is the source language."""
+    """gettext, ngettext and pgettext for one language; Chinese is the source language.
 
-    def __init__(self, lang: str, catalog: dict[str, str]):
+    The catalog maps a message id, or (context, message id), to its translation: a string, or a tuple
+    of plural forms. What is not there is recorded in `missing` (the build refuses to finish).
+    """
+
+    def __init__(self, lang: str, catalog: dict):
         self.lang = lang
         self.catalog = catalog
         self.missing: set[str] = set()
 
+    def _lookup(self, message: str, context: str | None = None):
+        text = self.catalog.get((context, message) if context else message)
+        if not text:
+            self.missing.add(MessageKey(message, context))
+        return text
+
     def gettext(self, message: str) -> str:
         if self.lang == "zh":
             return message
-        text = self.catalog.get(message)
+        text = self._lookup(message)
         if not text:
-            self.missing.add(message)
             return message
-        return text
+        return text[0] if isinstance(text, tuple) else text
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
         if self.lang == "zh":
             return singular
-        text = self.catalog.get(singular)
+        text = self._lookup(singular)
         if not text:
-            self.missing.add(singular)
             return singular
         forms = text if isinstance(text, tuple) else (text, text)
         return forms[0] if n == 1 else forms[-1]
 
     # Jinja's i18n extension calls these names with new-style formatting.
-    def pgettext(self, context: str, message: str) -> str:  # pragma: no cover - unused
-        return self.gettext(message)
+    def pgettext(self, context: str, message: str) -> str:
+        if self.lang == "zh":
+            return message
+        text = self._lookup(message, context)
+        if not text:
+            return message
+        return text[0] if isinstance(text, tuple) else text
 
-    def npgettext(self, context: str, s: str, p: str, n: int) -> str:  # pragma: no cover - unused
-        return self.ngettext(s, p, n)
+    def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
+        if self.lang == "zh":
+            return singular
+        text = self._lookup(singular, context)
+        if not text:
+            return singular
+        forms = text if isinstance(text, tuple) else (text, text)
+        return forms[0] if n == 1 else forms[-1]
+
+
+def _key(msg) -> str | tuple[str, str]:
+    """How a catalog entry is looked up: its (singular) id, with its context when it has one."""
+    message = msg.id[0] if isinstance(msg.id, tuple) else msg.id
+    return (msg.context, message) if msg.context else message
 
 
 @lru_cache(maxsize=None)
-def _catalog(lang: str) -> dict[str, str]:
+def _catalog(lang: str) -> dict:
     if lang == "zh":
         return {}
     path = LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
@@ -61,15 +100,138 @@ def _catalog(lang: str) -> dict[str, str]:
         catalog = read_po(fh, locale=lang)
     out: dict = {}
     for msg in catalog:
-        if not msg.id:
+        if not msg.id or msg.fuzzy:
+            continue  # a fuzzy entry is a guess awaiting review: it counts as missing
+        strings = tuple(msg.string) if isinstance(msg.string, (tuple, list)) else (msg.string,)
+        if not all(s and s.strip() for s in strings):
             continue
-        key = msg.id[0] if isinstance(msg.id, tuple) else msg.id
-        if msg.fuzzy:
-            continue
-        out[key] = tuple(msg.string) if isinstance(msg.string, (tuple, list)) else msg.string
+        out[_key(msg)] = strings if len(strings) > 1 else strings[0]
     return out
 
 
 def translations(lang: str) -> Translations:
     """A fresh Translations for lang (tracks the strings it could not translate)."""
     return Translations(lang, _catalog(lang))
+
+
+def N_(message: str) -> str:
+    """Mark a message id for extraction without translating it (for label tables looked up later)."""
+    return message
+
+
+def NP_(context: str, message: str) -> str:
+    """Mark a message id with its context for extraction (looked up later with pgettext(context, id))."""
+    return message
+
+
+# --------------------------------------------------------------------------- the catalog
+
+ROOT = LOCALE_DIR.parent
+BABEL_CFG = ROOT / "babel.cfg"
+TEMPLATE_POT = LOCALE_DIR / "messages.pot"
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2), "NP_": ((1, "c"), 2)}
+_DATE_LINE = re.compile(rb'^"(POT-Creation-Date|PO-Revision-Date): .*\\n"$', re.M)
+
+
+def po_path(lang: str) -> Path:
+    return LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def extract() -> Catalog:
+    """Every message id in templates/ and generator/ (as babel.cfg maps them), as a template catalog."""
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+
+    with BABEL_CFG.open(encoding="utf-8") as fh:
+        method_map, options_map = parse_mapping_cfg(fh, str(BABEL_CFG))
+    template = Catalog(project="Digital collectibles briefing", copyright_holder="the briefing's authors",
+                       charset="utf-8", fuzzy=False)
+    for filename, lineno, message, comments, context in extract_from_dir(
+            ROOT, method_map, options_map, keywords=KEYWORDS, comment_tags=("Translators:",),
+            strip_comment_tags=True):
+        template.add(message, None, [(Path(filename).as_posix(), lineno)], auto_comments=comments,
+                     context=context)
+    return template
+
+
+def _write_if_changed(path: Path, catalog: Catalog) -> bool:
+    """Write a catalog (file names, no line numbers); skip it when only its dates would change."""
+    buf = io.BytesIO()
+    write_po(buf, catalog, width=100, include_lineno=False)
+    new = buf.getvalue()
+    if path.exists() and _DATE_LINE.sub(b"", path.read_bytes()) == _DATE_LINE.sub(b"", new):
+        return False
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(new)
+    return True
+
+
+def _show(key: str | tuple[str, str]) -> str:
+    return f"{key[1]!r} (context {key[0]!r})" if isinstance(key, tuple) else repr(key)
+
+
+def catalog_status(catalog: Catalog) -> dict[str, list]:
+    """Keys of a catalog's messages that are untranslated or fuzzy (neither counts as translated)."""
+    out: dict[str, list] = {"untranslated": [], "fuzzy": []}
+    for msg in catalog:
+        if not msg.id:
+            continue
+        key = _key(msg)
+        strings = msg.string if isinstance(msg.string, (tuple, list)) else (msg.string,)
+        if msg.fuzzy:
+            out["fuzzy"].append(key)
+        elif not all(s and s.strip() for s in strings):
+            out["untranslated"].append(key)
+    return out
+
+
+def update(langs: tuple[str, ...] = tuple(lang for lang in LANGS if lang != "zh")) -> list[str]:
+    """Extract messages into locales/messages.pot and merge them into each language's messages.po."""
+    template = extract()
+    lines = []
+    written = _write_if_changed(TEMPLATE_POT, template)
+    lines.append(f"{_rel(TEMPLATE_POT)}: {len(template)} messages"
+                 f"{'' if written else ' (unchanged)'}")
+    for lang in langs:
+        path = po_path(lang)
+        if path.exists():
+            with path.open("rb") as fh:
+                catalog = read_po(fh, locale=lang)
+        else:
+            catalog = Catalog(locale=lang, project=template.project,
+                              copyright_holder=template.copyright_holder, fuzzy=False)
+        catalog.update(template, update_header_comment=False)
+        written = _write_if_changed(path, catalog)
+        status = catalog_status(catalog)
+        lines.append(f"{_rel(path)}: {len(catalog)} messages, "
+                     f"{len(status['untranslated'])} untranslated, {len(status['fuzzy'])} fuzzy, "
+                     f"{len(catalog.obsolete)} obsolete{'' if written else ' (unchanged)'}")
+    _catalog.cache_clear()
+    return lines
+
+
+def check(langs: tuple[str, ...] = tuple(lang for lang in LANGS if lang != "zh")) -> list[str]:
+    """Every way the catalogs fall short of the messages in the code: one line per problem."""
+    ids = {_key(m) for m in extract() if m.id}
+    problems = []
+    for lang in langs:
+        path = po_path(lang)
+        rel = _rel(path)
+        if not path.exists():
+            problems.append(f"{rel}: missing ({len(ids)} messages to translate)")
+            continue
+        with path.open("rb") as fh:
+            catalog = read_po(fh, locale=lang)
+        have = {_key(m) for m in catalog if m.id}
+        status = catalog_status(catalog)
+        problems += [f"{rel}: not in the catalog: {_show(key)}" for key in sorted(ids - have, key=str)]
+        problems += [f"{rel}: untranslated: {_show(key)}" for key in status["untranslated"] if key in ids]
+        problems += [f"{rel}: fuzzy (needs review): {_show(key)}" for key in status["fuzzy"] if key in ids]
+    return problems

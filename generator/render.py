@@ -10,7 +10,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import fmt
-from .i18n import Translations
+from .i18n import N_, Translations
 from .model import Citation, Dataset
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -40,6 +40,7 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
         extensions=["jinja2.ext.i18n", "jinja2.ext.loopcontrols"],
     )
     env.filters["h"] = fmt.attr
+    env.filters["htext"] = fmt.html_text
     env.filters["md"] = fmt.md
     return env
 
@@ -73,6 +74,10 @@ class CitationRegistry:
         return self._index[key]
 
 
+# How an English name that is not official is marked beside the Chinese original (message ids).
+NAME_MARKS = {"translation": N_("我们的译名"), "pinyin": N_("我们的拼音"), "descriptive": N_("我们的描述")}
+
+
 class PageHelpers:
     """Functions templates call; bound to one page (its URL, language and citations)."""
 
@@ -86,8 +91,18 @@ class PageHelpers:
 
     # --- text
     def t(self, text: Any) -> str:
-        """The current language's side of a Text."""
-        return getattr(text, self.lang)
+        """The current language's side of a Text (English may quote Chinese terms: see fmt.EnglishText)."""
+        return self.english(getattr(text, self.lang))
+
+    def english(self, text: str) -> str:
+        """Text written in English in the English edition, whose glossed Chinese terms get marked."""
+        return fmt.EnglishText(text) if self.lang == "en" else text
+
+    def zh_name(self, name: str) -> Markup:
+        """A name known only in Chinese (an author's), marked as Chinese in the English edition."""
+        if self.lang == "en" and fmt.has_cjk(name):
+            return Markup(f'<span lang="zh">{fmt.md(name)}</span>')
+        return fmt.md(name)
 
     def _(self, message: str) -> Markup:
         return Markup(self.trans.gettext(message))
@@ -112,8 +127,7 @@ class PageHelpers:
             return fmt.md(name.zh)
         if name.en == name.zh:
             return fmt.md(name.en)
-        mark = {"translation": "our translation", "pinyin": "our pinyin",
-                "descriptive": "our description"}.get(name.en_kind)
+        mark = NAME_MARKS.get(name.en_kind)
         suffix = f"; {self.trans.gettext(mark)}" if mark else ""
         return Markup(f'{fmt.md(name.en)} (<span lang="zh">{fmt.md(name.zh)}</span>{fmt.md(suffix)})')
 
@@ -159,4 +173,4 @@ class PageHelpers:
         return Markup("<sup>" + "".join(dict.fromkeys(marks)) + "</sup>") if marks else Markup("")
 
     def source_line(self, cites: Any) -> str:
-        return self._source_line(cites, self.lang)
+        return self.english(self._source_line(cites, self.lang))
