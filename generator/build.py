@@ -195,31 +195,13 @@ def vega_bundle() -> bytes:
 
 # --------------------------------------------------------------------------- downloads
 
-def _flat(value: Any, prefix: str = "") -> dict[str, Any]:
-    if isinstance(value, dict):
-        out: dict[str, Any] = {}
-        for k, v in value.items():
-            out.update(_flat(v, f"{prefix}{k}." if not isinstance(v, (dict,)) else f"{prefix}{k}."))
-        return {k.rstrip("."): v for k, v in out.items()}
-    if isinstance(value, list):
-        return {prefix: json.dumps(value, ensure_ascii=False, default=str)}
-    return {prefix: value}
-
-
 def dataset_files(ds: Dataset) -> dict[str, bytes]:
-    """The dataset as JSON (whole) and one CSV per kind (nested fields flattened, lists as JSON)."""
-    out = {}
+    """The dataset as JSON (whole) and as a Frictionless Data Package: one CSV per kind, datapackage.json."""
+    from .datapackage import files as datapackage_files
+
     whole = ds.model_dump(mode="json")
-    out["dataset.json"] = json.dumps(whole, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")
-    for kind in KINDS:
-        rows = [_flat(r) for r in whole[kind]]
-        headers = list(dict.fromkeys(k for r in rows for k in r))
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=headers, lineterminator="\n")
-        writer.writeheader()
-        for r in rows:
-            writer.writerow({k: ("" if r.get(k) is None else r.get(k)) for k in headers})
-        out[f"{kind}.csv"] = buf.getvalue().encode("utf-8")
+    out = {"dataset.json": json.dumps(whole, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")}
+    out.update(datapackage_files(ds))
     return out
 
 
