@@ -127,6 +127,12 @@ def parser() -> argparse.ArgumentParser:
                         "check: exit 1 unless every message has a translation")
     i.set_defaults(func=cmd_i18n)
 
+    c = sub.add_parser("linkcheck", help=cmd_linkcheck.__doc__, description=cmd_linkcheck.__doc__)
+    c.add_argument("--site", type=Path, default=ROOT / "site", help="built site folder (default: site/)")
+    c.add_argument("--base-url", default=None,
+                   help="URL the site is published at (default: the canonical link of the site's index.html)")
+    c.set_defaults(func=cmd_linkcheck)
+
     k = sub.add_parser("clean", help=cmd_clean.__doc__, description=cmd_clean.__doc__)
     k.set_defaults(func=cmd_clean)
 
@@ -162,6 +168,13 @@ def cmd_i18n(args: argparse.Namespace) -> int:
         return 1
     print("message catalogs complete")
     return 0
+
+
+def cmd_linkcheck(args: argparse.Namespace) -> int:
+    """Check the built site offline: every in-site link and #anchor resolves, no javascript: or data: URLs."""
+    from .linkcheck import linkcheck_command
+
+    return linkcheck_command(args)
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
