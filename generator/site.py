@@ -43,6 +43,29 @@ def config_for(config: Path, content: Path, site: Path) -> Path:
     return out
 
 
+def zensical_config_for(config: Path, content: Path, site: Path) -> Path:
+    """The edition's config for Zensical, pointed at another content and site folder.
+
+    Zensical (0.0.73) takes the config file's folder as the project root, refuses a docs_dir or site_dir
+    outside it, and panics on absolute ones: the copy goes into the folder that holds both, with paths
+    relative to it.
+    """
+    content, site = Path(content).resolve(), Path(site).resolve()
+    if content == DEFAULT_CONTENT.resolve() and site == DEFAULT_SITE.resolve():
+        return config
+    text = config_for(config, content, site).read_text(encoding="utf-8")
+    folder = Path(os.path.commonpath([content, site]))
+    if folder == Path(folder.anchor):
+        raise ValueError(f"Zensical needs {content} and {site} in one folder below the file system's root")
+    edition_site = site / "en" if config.name == "mkdocs.en.yml" else site
+    edition_docs = content / "en" if config.name == "mkdocs.en.yml" else content
+    text = re.sub(r"(?m)^docs_dir: .*$", f"docs_dir: {os.path.relpath(edition_docs, folder)}", text)
+    text = re.sub(r"(?m)^site_dir: .*$", f"site_dir: {os.path.relpath(edition_site, folder)}", text)
+    out = folder / f".{config.stem}.zensical.yml"
+    out.write_text(text, encoding="utf-8")
+    return out
+
+
 def build_site(builder: str = "mkdocs", quiet: bool = False, content: Path = DEFAULT_CONTENT,
                site: Path = DEFAULT_SITE) -> int:
     """Run the site builder for every edition whose config exists; stop at the first failure."""
@@ -51,13 +74,15 @@ def build_site(builder: str = "mkdocs", quiet: bool = False, content: Path = DEF
     for lang, config in CONFIGS.items():
         if not config.exists():
             continue
-        cfg = config_for(config, content, site)
         if builder == "mkdocs":
+            cfg = config_for(config, content, site)
             cmd = [str(bindir / "mkdocs"), "build", "--strict", "--config-file", str(cfg)]
             if quiet:
                 cmd.append("--quiet")
         else:
-            cmd = [str(bindir / "zensical"), "build", "--config-file", str(cfg)]
+            # --clean: start from an empty build cache, so that the output depends on the sources alone.
+            cfg = zensical_config_for(config, content, site)
+            cmd = [str(bindir / "zensical"), "build", "--strict", "--clean", "--config-file", str(cfg)]
         # The zh edition (site/, cleaned first) builds before the English one (site/en/).
         result = subprocess.run(cmd, cwd=ROOT, env=env)
         if result.returncode != 0:
