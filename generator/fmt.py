@@ -82,6 +82,14 @@ def html_text(value: object) -> Markup:
     return attr(value)
 
 
+def label_in_text(label: str) -> str:
+    """A label as used inside a sentence: 'Issuer' -> 'issuer'; acronyms ('IP', 'AR photos') and Chinese stay."""
+    first = label.split(" ", 1)[0]
+    if not label or first.isupper() or not first[:1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
 def number(value: Decimal | int | float, lang: str) -> str:
     """10000 -> '1万' in Chinese and '10,000' in English; small numbers as they are."""
     value = Decimal(str(value))

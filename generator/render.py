@@ -42,6 +42,7 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     env.filters["h"] = fmt.attr
     env.filters["htext"] = fmt.html_text
     env.filters["md"] = fmt.md
+    env.filters["lc"] = fmt.label_in_text
     return env
 
 

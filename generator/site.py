@@ -70,6 +70,9 @@ def build_site(builder: str = "mkdocs", quiet: bool = False, content: Path = DEF
                site: Path = DEFAULT_SITE) -> int:
     """Run the site builder for every edition whose config exists; stop at the first failure."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    # The English edition lives at SITE_URL/en/ (mkdocs.en.yml reads SITE_URL_EN, as YAML cannot join strings).
+    if env.get("SITE_URL") and not env.get("SITE_URL_EN"):
+        env["SITE_URL_EN"] = env["SITE_URL"].rstrip("/") + "/en/"
     bindir = Path(sys.executable).parent
     for lang, config in CONFIGS.items():
         if not config.exists():

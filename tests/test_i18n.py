@@ -376,3 +376,20 @@ def test_extract_keeps_every_translation_of_a_complete_catalog(locales):
     i18n._catalog.cache_clear()
     after = i18n._catalog("en")
     assert all(after.get(i18n._key(m)) == before[i18n._key(m)] for m in i18n.extract() if m.id)
+
+
+def test_the_english_site_url_follows_site_url(tmp_path, monkeypatch):
+    """A deployment sets SITE_URL once; the English edition's canonical URLs then sit under /en/."""
+    import generator.site as site
+
+    seen = []
+
+    def run(cmd, cwd, env):
+        seen.append(env.get("SITE_URL_EN"))
+        return subprocess.CompletedProcess(cmd, 0)
+
+    monkeypatch.setenv("SITE_URL", "https://example.org/briefing/")
+    monkeypatch.delenv("SITE_URL_EN", raising=False)
+    monkeypatch.setattr(site.subprocess, "run", run)
+    assert site.build_site(content=tmp_path / "content", site=tmp_path / "site", quiet=True) == 0
+    assert seen == ["https://example.org/briefing/en/"] * 2  # one run per edition
