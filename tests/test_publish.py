@@ -145,6 +145,26 @@ def test_built_site_has_no_broken_link(built):
     assert site.link_count() > 50 * len(site.pages)
 
 
+def test_mkdocs_strict_misses_raw_html_links_the_link_check_finds(built, tmp_path):
+    """Why the check exists: MkDocs' validation reads Markdown links, not links inside raw HTML."""
+    content, site = tmp_path / "content", tmp_path / "site"
+    shutil.copytree(built.content, content)
+    about = content / "about.md"
+    about.write_text(about.read_text(encoding="utf-8") + '\n<p><a href="../nowhere/">x</a> '
+                     '<img src="../assets/generated/charts/none.svg" alt=""></p>\n', encoding="utf-8")
+    assert build_site("mkdocs", quiet=True, content=content, site=site) == 0  # --strict, and still built
+    assert check_site(site)[0] == [
+        'about/index.html:%d: href="../nowhere/": no nowhere/index.html in the site' % line(site, "../nowhere/"),
+        'about/index.html:%d: src="../assets/generated/charts/none.svg": no file assets/generated/charts/none.svg '
+        'in the site' % line(site, "none.svg"),
+    ]
+
+
+def line(site: Path, needle: str) -> int:
+    lines = (site / "about/index.html").read_text(encoding="utf-8").splitlines()
+    return next(i for i, text in enumerate(lines, 1) if needle in text)
+
+
 def test_linkcheck_catches_breaks_in_a_built_site(built, tmp_path):
     site = tmp_path / "site"
     shutil.copytree(built.site, site)
