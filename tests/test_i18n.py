@@ -393,3 +393,45 @@ def test_the_english_site_url_follows_site_url(tmp_path, monkeypatch):
     monkeypatch.setattr(site.subprocess, "run", run)
     assert site.build_site(content=tmp_path / "content", site=tmp_path / "site", quiet=True) == 0
     assert seen == ["https://example.org/briefing/en/"] * 2  # one run per edition
+
+
+# --------------------------------------------------------------------------- the switcher in a browser
+
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def test_the_language_switcher_leads_to_the_same_page(built):
+    """Both ways, and after instant navigation (which swaps the page but not the header)."""
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, format, *args):  # noqa: A002 - the base class's name
+            pass
+
+    handler = functools.partial(Quiet, directory=str(built.site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
+            page = browser.new_page()
+            page.goto(f"{base}/platforms/jd-lingxi/")
+            page.hover(".md-select")
+            page.click('a.md-select__link[hreflang="en"]')
+            page.wait_for_url(f"{base}/en/platforms/jd-lingxi/")
+            assert page.evaluate("document.documentElement.lang") == "en"
+            page.click('.md-nav__link[href$="timeline/"]')  # instant navigation
+            page.wait_for_url(f"{base}/en/timeline/")
+            page.hover(".md-select")
+            page.click('a.md-select__link[hreflang="zh"]')
+            page.wait_for_url(f"{base}/timeline/")
+            assert page.evaluate("document.documentElement.lang") == "zh"
+            browser.close()
+    finally:
+        server.shutdown()

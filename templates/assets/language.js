@@ -51,11 +51,17 @@
     });
   }
 
-  /* Capture phase: runs before Material's own click handlers look at the link. */
+  /* Capture phase: runs before Material's own click handlers look at the link. Material's handler for
+   * alternate links (on document.body) would otherwise take over a plain click and, when it cannot match
+   * the page in the other edition's sitemap (a different host or port than site_url), go to its home page;
+   * stopping the click here leaves the browser to follow the rewritten link. */
   function onActivate(event) {
     var link = event.target instanceof Element ? event.target.closest(SELECTOR) : null;
     if (link) {
       update();
+      if (event.type === "click") {
+        event.stopPropagation();
+      }
     }
   }
 
