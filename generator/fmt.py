@@ -90,9 +90,11 @@ def label_in_text(label: str) -> str:
     return label[:1].lower() + label[1:]
 
 
-def number(value: Decimal | int | float, lang: str) -> str:
-    """10000 -> '1万' in Chinese and '10,000' in English; small numbers as they are."""
+def number(value: Decimal | int | float, lang: str, compact: bool = True) -> str:
+    """10000 -> '1万' in Chinese and '10,000' in English; small numbers (or compact=False) as they are."""
     value = Decimal(str(value))
+    if not compact:
+        return format_decimal(value, locale=LOCALES[lang], decimal_quantization=False)
     if lang == "zh" and value >= 10000 and value % 1000 == 0:
         return format_compact_decimal(value, locale=LOCALES[lang], fraction_digits=1)
     if lang == "zh" and value >= 100_000_000:
@@ -122,19 +124,19 @@ _RANGE = {"zh": "{}–{}", "en": "{}–{}"}
 _SCALE = re.compile(r"\s*(?:thousand|million|billion|trillion|万亿|万|亿)$")
 
 
-def _parts(v: Decimal, unit: str, lang: str) -> tuple[str, str, str]:
+def _parts(v: Decimal, unit: str, lang: str, compact: bool = True) -> tuple[str, str, str]:
     """One end of a figure as (prefix, number, suffix): ('US$', '600 million', ''), ('', '6亿', '美元')."""
     if unit in ("CNY", "USD"):
         if lang == "zh":
-            return "", number(v, lang), "元" if unit == "CNY" else "美元"
-        return {"CNY": "¥", "USD": "US$"}[unit], number(v, lang), ""
+            return "", number(v, lang, compact), "元" if unit == "CNY" else "美元"
+        return {"CNY": "¥", "USD": "US$"}[unit], number(v, lang, compact), ""
     if unit == "percent":
         text = format_percent(v / 100, locale=LOCALES[lang], decimal_quantization=False)
         m = re.match(r"^(.*?)(\s*%)$", text)
         return ("", m.group(1), m.group(2)) if m else ("", text, "")
     if unit == "copies":
-        return "", number(v, lang), "份" if lang == "zh" else " copies"
-    return "", number(v, lang), ""
+        return "", number(v, lang, compact), "份" if lang == "zh" else " copies"
+    return "", number(v, lang, compact), ""
 
 
 def _range(low: Decimal, high: Decimal, unit: str, lang: str) -> str:
@@ -142,6 +144,11 @@ def _range(low: Decimal, high: Decimal, unit: str, lang: str) -> str:
     prefix, lo, _ = _parts(low, unit, lang)
     _, hi, suffix = _parts(high, unit, lang)
     lo_scale, hi_scale = _SCALE.search(lo), _SCALE.search(hi)
+    if bool(lo_scale) != bool(hi_scale) and unit != "percent":
+        # One end compact (1万) and the other not (99,999): write both in full, 10,000–99,999.
+        prefix, lo, _ = _parts(low, unit, lang, compact=False)
+        _, hi, suffix = _parts(high, unit, lang, compact=False)
+        lo_scale = hi_scale = None
     if lo_scale and hi_scale and lo_scale.group() == hi_scale.group():
         lo = lo[:lo_scale.start()]
     return prefix + _RANGE[lang].format(lo, hi) + suffix

@@ -20,7 +20,7 @@ FOLDERS = {"platforms": "platforms", "collectibles": "collectibles", "partners":
 class Page:
     """One page to render: its file and URL within an edition, template and context."""
 
-    file: str                   # e.g. "platforms/jd-lingxi.md"
+    file: str                   # e.g. "platforms/jd-lingxi/index.md"
     url: str                    # e.g. "platforms/jd-lingxi/"
     template: str
     title_key: str              # what the page is about (for tests and logs)
@@ -30,7 +30,9 @@ class Page:
 def record_file(kind: str, rid: str) -> tuple[str, str]:
     """(url, file) of a record's page."""
     folder = FOLDERS[kind]
-    return f"{folder}/{rid}/", f"{folder}/{rid}.md"
+    # <id>/index.md rather than <id>.md: the file sits where its URL does, so a relative link in raw HTML
+    # means the same to MkDocs (which serves <id>.md at <id>/) and to Zensical (which resolves it from the file).
+    return f"{folder}/{rid}/", f"{folder}/{rid}/index.md"
 
 
 def url_map(ds: Dataset) -> dict[tuple[str, str], tuple[str, str]]:
@@ -46,7 +48,7 @@ def catalogue_pages(n: int) -> list[tuple[str, str, int]]:
     """(url, file, page number) of each catalogue page: 100 rows a page."""
     count = max(1, -(-n // CATALOGUE_PAGE_SIZE))
     out = [("collectibles/", "collectibles/index.md", 1)]
-    out += [(f"collectibles/page/{i}/", f"collectibles/page/{i}.md", i) for i in range(2, count + 1)]
+    out += [(f"collectibles/page/{i}/", f"collectibles/page/{i}/index.md", i) for i in range(2, count + 1)]
     return out
 
 

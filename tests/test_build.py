@@ -116,9 +116,9 @@ def test_stale_generated_files_are_removed_but_not_hand_written_ones(tmp_path, g
     write_all(tmp_path, generated)
     mine = tmp_path / "collectibles" / "notes.md"
     mine.write_text("手写笔记\n", encoding="utf-8")
-    fewer = {k: v for k, v in generated.items() if k != "collectibles/joy-doga.md"}
+    fewer = {k: v for k, v in generated.items() if k != "collectibles/joy-doga/index.md"}
     report = write_all(tmp_path, fewer)
-    assert report.removed == ["collectibles/joy-doga.md"]
+    assert report.removed == ["collectibles/joy-doga/index.md"]
     assert mine.exists()
 
 
@@ -192,7 +192,7 @@ def test_escaping_in_chart_specs_and_catalogue_json(evil_site):
 
 
 def test_joy_doga_name_escapes_in_page_source(evil_site):
-    md = _read(evil_site.content / "collectibles" / "joy-doga.md")
+    md = _read(evil_site.content / "collectibles" / "joy-doga" / "index.md")
     assert "\\[x\\]\\(javascript" in md
 
 

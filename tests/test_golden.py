@@ -14,17 +14,17 @@ GOLDENS = Path(__file__).resolve().parent / "goldens"
 PAGES = [
     "index.md",
     "platforms/index.md",
-    "platforms/jd-lingxi.md",
-    "platforms/xiaohongshu-r-space.md",
+    "platforms/jd-lingxi/index.md",
+    "platforms/xiaohongshu-r-space/index.md",
     "collectibles/index.md",
-    "collectibles/joy-doga.md",
-    "partners/ayayi.md",
+    "collectibles/joy-doga/index.md",
+    "partners/ayayi/index.md",
     "timeline/index.md",
     "comparisons/index.md",
     "methodology/index.md",
     "en/index.md",
-    "en/platforms/tmall-digital-collectibles.md",
-    "en/collectibles/xu-xingyou-toy-32-4.md",
+    "en/platforms/tmall-digital-collectibles/index.md",
+    "en/collectibles/xu-xingyou-toy-32-4/index.md",
 ]
 
 
