@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -66,6 +67,21 @@ class Point:
         return None if self.quantity is None else self.quantity.high
 
 
+def _per_dataset(fn):
+    """Remember a function's result for the dataset it last saw: charts and the disclosure table ask for the
+    same points once per platform, which at 10,000 collectibles cost seconds. Callers must not mutate it."""
+    last: list[Any] = [None, None]
+
+    @functools.wraps(fn)
+    def wrapper(ds: Dataset):
+        if last[0] is not ds:
+            last[0], last[1] = ds, fn(ds)
+        return last[1]
+
+    return wrapper
+
+
+@_per_dataset
 def edition_points(ds: Dataset) -> list[Point]:
     """Every stated edition size: platform-level figures and individual collectibles."""
     out: list[Point] = []
@@ -80,6 +96,7 @@ def edition_points(ds: Dataset) -> list[Point]:
     return out
 
 
+@_per_dataset
 def price_points(ds: Dataset) -> list[Point]:
     """Every stated price in CNY: platform-level figures and individual collectibles."""
     out: list[Point] = []

@@ -91,7 +91,45 @@ class Ctx:
 def _label(ctx: Ctx, subject: Any) -> str:
     if hasattr(subject, "measure"):      # a platform-level Figure: its note, without the full stop
         return ctx.t(subject.note).rstrip("。.")
+    if isinstance(subject, Group):       # many collectibles of one platform
+        return ctx._("{platform}的 {n} 件藏品（范围）").format(platform=ctx.pname(subject.platform),
+                                                         n=fmt.number(subject.count, ctx.lang))
     return ctx.t(subject.name)
+
+
+# A range chart shows at most this many rows. Beyond it, each platform's collectibles collapse into one row
+# with their range and count (platform pages and the catalogue list them one by one), so that a chart, its
+# data table and its page stay the same size at 10,000 collectibles as at 100.
+MAX_CHART_ROWS = 40
+MAX_NOTE_NAMES = 10
+
+
+@dataclass(frozen=True)
+class Group:
+    """Many collectibles of one platform, shown as one row of a chart."""
+
+    platform: str
+    count: int
+
+
+def _grouped(ctx: Ctx, points: list[an.Point]) -> list[an.Point]:
+    """Platform-level figures as they are, and one point per platform for its collectibles (their range)."""
+    from .model import Quantity
+
+    out: list[an.Point] = []
+    for pl in ctx.ds.platforms:
+        own = [p for p in points if p.platform == pl.id]
+        out += [p for p in own if hasattr(p.subject, "measure")]
+        group = [p for p in own if not hasattr(p.subject, "measure")]
+        if not group:
+            continue
+        lo, hi = min(p.low for p in group), max(p.high for p in group)
+        exact = all(p.quantity.qualifier == "exact" for p in group)
+        q = Quantity(value=lo) if lo == hi else Quantity(min=lo, max=hi)
+        if not exact:
+            q = q.model_copy(update={"qualifier": "about"})
+        out.append(an.Point(pl.id, Group(pl.id, len(group)), q, False, an.union(*(p.cites for p in group))))
+    return out
 
 
 def _range_chart(ctx: Ctx, cid: str, points: list[an.Point], title: str, subtitle: str, unit: str,
@@ -101,6 +139,8 @@ def _range_chart(ctx: Ctx, cid: str, points: list[an.Point], title: str, subtitl
     left_out = [p for p in points if p.unlimited]
     if not plotted:
         return None
+    if len(plotted) > MAX_CHART_ROWS:
+        plotted = _grouped(ctx, plotted)
     rows = []
     for p in plotted:
         rows.append({
@@ -134,8 +174,11 @@ def _range_chart(ctx: Ctx, cid: str, points: list[an.Point], title: str, subtitl
     height = max(120, 28 * len(rows))
     note = ""
     if left_out:
-        names = "、".join(_label(ctx, p.subject) for p in left_out) if ctx.lang == "zh" else \
-            "; ".join(_label(ctx, p.subject) for p in left_out)
+        shown = left_out[:MAX_NOTE_NAMES] if len(left_out) > MAX_NOTE_NAMES else left_out
+        names = "、".join(_label(ctx, p.subject) for p in shown) if ctx.lang == "zh" else \
+            "; ".join(_label(ctx, p.subject) for p in shown)
+        if len(shown) < len(left_out):
+            names += _("……共 {n} 项").format(n=fmt.number(len(left_out), ctx.lang))
         note = _("不限量的发行未画在对数轴上：") + names
     description = _("{title}。每行一项，线段表示区间，点表示端点。").format(title=title)
     return Chart(cid, title, subtitle, description, ctx.finish(chart, cid, title, subtitle, cites, height),
