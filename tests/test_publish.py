@@ -386,3 +386,8 @@ def test_changelog_keeps_a_changelog():
     sections = set(re.findall(r"(?m)^### (.+)$", text))
     assert sections <= {"Added", "Changed", "Deprecated", "Removed", "Fixed", "Security",
                         "Known differences under Zensical"}
+
+
+def test_zensical_site_links_all_resolve(zensical_site):
+    problems, site = check_site(zensical_site)
+    assert problems == [], problems[:5]
