@@ -179,7 +179,7 @@ def test_an_empty_english_name_is_a_validation_error(tmp_path):
      "US$600–800 million"),
     (Money(min=Decimal("9.9"), max=Decimal("19.9")), "CNY", "9.9–19.9元", "¥9.9–19.9"),
     (Money(min=Decimal(100_000_000), max=Decimal(1_500_000_000)), "CNY", "1–15亿元", "¥100 million–1.5 billion"),
-    (Edition(min=Decimal(1000), max=Decimal(10000)), "copies", "1,000–1万份", "1,000–10,000 copies"),
+    (Edition(min=Decimal(1000), max=Decimal(10000)), "copies", "1,000–10,000份", "1,000–10,000 copies"),
     (Edition(min=Decimal(500), max=Decimal(2000), qualifier="about"), "copies", "约500–2,000份",
      "about 500–2,000 copies"),
     (Quantity(min=Decimal(20), max=Decimal(30)), "percent", "20–30%", "20–30%"),
