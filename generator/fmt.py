@@ -140,7 +140,7 @@ def _parts(v: Decimal, unit: str, lang: str, compact: bool = True) -> tuple[str,
 
 
 def _range(low: Decimal, high: Decimal, unit: str, lang: str) -> str:
-    """Both ends with the unit said once: US$600–800 million, 6–8亿美元, ¥9.9–19.9, 1,000–1万份."""
+    """Both ends with the unit said once: US$600–800 million, 6–8亿美元, ¥9.9–19.9, 1,000–10,000份."""
     prefix, lo, _ = _parts(low, unit, lang)
     _, hi, suffix = _parts(high, unit, lang)
     lo_scale, hi_scale = _SCALE.search(lo), _SCALE.search(hi)
