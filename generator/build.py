@@ -161,8 +161,14 @@ def _cached(kind: str, key: str, make) -> bytes:
 
 def chart_files(chart: ch.Chart, static: bool) -> dict[str, bytes]:
     """The spec (JSON), static SVG and PNG, and data (CSV) of one chart, by file suffix."""
-    import vl_convert as vlc
+    out, spec = _chart_data_files(chart)
+    if static:
+        out.update(static_files(spec))
+    return out
 
+
+def _chart_data_files(chart: ch.Chart) -> tuple[dict[str, bytes], dict]:
+    """The spec (JSON) and data (CSV) of one chart, and the spec as a dict."""
     spec = chart.chart.to_dict(validate=False)
     spec_json = json.dumps(spec, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     # Validating every spec against the Vega-Lite schema was 40% of generation: validate a spec once, the first
@@ -176,13 +182,56 @@ def chart_files(chart: ch.Chart, static: bool) -> dict[str, bytes]:
     for row in chart.rows:
         writer.writerow([row[key] for key, _ in chart.columns])
     out[".csv"] = ("\ufeff" + buf.getvalue()).encode("utf-8")
-    if static:
-        static_spec = dict(spec, width=ch.STATIC_WIDTH, background="#ffffff")
-        key = hashlib.sha256((json.dumps(static_spec, sort_keys=True) + vlc.get_vega_version()).encode()).hexdigest()[:32]
-        out[".svg"] = _cached("svg", key, lambda: vlc.vegalite_to_svg(static_spec).encode("utf-8"))
-        _register_fonts()
-        out[".png"] = _cached("png", key, lambda: vlc.vegalite_to_png(static_spec, scale=2))
-    return out
+    return out, spec
+
+
+def static_files(spec: dict) -> dict[str, bytes]:
+    """The static SVG and PNG of a chart spec (cached by spec in .cache/charts).
+
+    The PNG is rasterized from the SVG (vl_convert.svg_to_png), which gives the same bytes as
+    vegalite_to_png at a third of the cost, since Vega runs once.
+    """
+    import vl_convert as vlc
+
+    static_spec = dict(spec, width=ch.STATIC_WIDTH, background="#ffffff")
+    key = hashlib.sha256((json.dumps(static_spec, sort_keys=True) + vlc.get_vega_version()).encode()).hexdigest()[:32]
+    svg = _cached("svg", key, lambda: vlc.vegalite_to_svg(static_spec).encode("utf-8"))
+    _register_fonts()
+    return {".svg": svg, ".png": _cached("png", key, lambda: vlc.svg_to_png(svg.decode("utf-8"), scale=2))}
+
+
+class _StaticCharts:
+    """Static chart renderings made in a background thread while pages render (vl-convert releases the GIL).
+
+    Start it only after any fork: the forked process never calls vl-convert.
+    """
+
+    def __init__(self, specs: dict[tuple[str, str], dict]):
+        import threading
+
+        self.specs = specs
+        self.files: dict[tuple[str, str], dict[str, bytes]] = {}
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="static-charts", daemon=True)
+
+    def _run(self) -> None:
+        try:
+            for key, spec in self.specs.items():
+                self.files[key] = static_files(spec)
+        except BaseException as exc:  # noqa: BLE001 - raised again in the main thread by result()
+            self.error = exc
+
+    def start(self) -> "_StaticCharts":
+        if self.specs:
+            self.thread.start()
+        return self
+
+    def result(self) -> dict[tuple[str, str], dict[str, bytes]]:
+        if self.specs:
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
+        return self.files
 
 
 def vega_bundle() -> bytes:
@@ -225,13 +274,20 @@ def jieba_dictionary(ds: Dataset) -> bytes:
 # --------------------------------------------------------------------------- the build
 
 @gc_paused()  # rendering allocates millions of short-lived acyclic objects: the collector cost 25% here
-def generate(ds: Dataset, langs: tuple[str, ...] = LANGS, static: bool = True, show_progress: bool = False) -> dict[str, bytes]:
-    """Every generated file (path relative to content/ -> bytes). Pure but for the chart cache."""
+def generate(ds: Dataset, langs: tuple[str, ...] = LANGS, static: bool = True, show_progress: bool = False,
+             parallel: bool = False, cache: Any = None) -> dict[str, bytes]:
+    """Every generated file (path relative to content/ -> bytes). Pure but for the chart cache.
+
+    parallel: render the second edition's pages in a forked process (the CLI does, on two cores or more).
+    cache: an incremental.RenderCache; pages whose inputs did not change since its last build are reused.
+    """
     files: dict[str, bytes] = {}
     urls = url_map(ds)
+    if cache is not None:
+        cache.start(_base_fingerprint(ds, urls, langs, static), ds)
     idx = indexes(ds)
     source_line = source_line_factory(ds)
-    downloads = dataset_files(ds)
+    downloads = dataset_files(ds) if cache is None else _dataset_files_by_record(ds, cache)
     bundle = vega_bundle()
     own_assets = {p.name: p.read_bytes() for p in sorted(ASSET_SRC.iterdir()) if p.is_file()}
     from .schema import dictionary, schemas
@@ -239,75 +295,274 @@ def generate(ds: Dataset, langs: tuple[str, ...] = LANGS, static: bool = True, s
     schema_files = {name: text.encode("utf-8") for name, text in schemas().items()}
     shared = {"notation": an.notation_examples(ds), "kinds": list(KINDS), "dictionary": dictionary(),
               "kind_labels": KIND_LABELS}
-    missing: dict[str, set[str]] = {}
     pages = plan(ds)
+    editions: dict[str, tuple] = {}
+    chart_prints: dict[str, dict[str, tuple]] = {}
+    chart_sets: dict[str, dict[str, dict[str, bytes]]] = {}
+    pending: dict[tuple[str, str], dict] = {}   # (lang, chart id) -> spec still to render statically
+    # Charts and data files first, here: vl-convert (static charts) must not run in a forked process.
+    for lang in langs:
+        prefix = EDITION_PREFIX[lang]
+        trans = translations(lang)
+        # One environment per language: Jinja caches imported macro modules with the gettext they
+        # first saw, so a shared environment would render the English macros in Chinese.
+        env = environment()
+        env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
+        charts, site_chart_ids, chart_bytes, specs = _charts(ds, lang, trans, source_line, static, cache)
+        chart_sets[lang] = chart_bytes
+        chart_prints[lang] = {}
+        for cid, chart in charts.items():
+            for suffix, data in chart_bytes[cid].items():
+                files[f"{prefix}{ASSETS}/charts/{cid}{suffix}"] = data
+            chart_prints[lang][cid] = _chart_view(chart, {k: v for k, v in chart_bytes[cid].items()
+                                                          if k in (".vl.json", ".csv")})
+        pending.update({(lang, cid): spec for cid, spec in specs.items()})
+        for name, data in downloads.items():
+            files[f"{prefix}{ASSETS}/data/{name}"] = data
+        for name, data in schema_files.items():
+            files[f"{prefix}{ASSETS}/data/schema/{name}"] = data
+        files[f"{prefix}{ASSETS}/js/vega-bundle.js"] = bundle
+        for name, data in own_assets.items():
+            files[f"{prefix}{ASSETS}/{'js' if name.endswith('.js') else 'css'}/{name}"] = data
+        files[f"{prefix}{ASSETS}/data/catalogue.json"] = catalogue_json(ds, idx, lang, trans, cache)
+        editions[lang] = (trans, env, charts, site_chart_ids)
+    if cache is not None:
+        from .incremental import World
+
+        cache.begin(tuple((lang, tuple(e[3])) for lang, e in editions.items()), World(ds, idx, shared, chart_prints))
     total = len(pages) * len(langs)
+    missing: dict[str, set[str]] = {}
     with progress(total, "pages", enabled=show_progress) as bar:
-        for lang in langs:
-            prefix = EDITION_PREFIX[lang]
-            trans = translations(lang)
-            # One environment per language: Jinja caches imported macro modules with the gettext they
-            # first saw, so a shared environment would render the English macros in Chinese.
-            env = environment()
-            env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
-            ctx = ch.Ctx(ds, lang, trans.gettext, source_line)
-            charts: dict[str, ch.Chart] = {c.id: c for c in ch.site_charts(ctx)}
-            site_chart_ids = list(charts)
-            for p in ds.platforms:
-                for c in ch.platform_charts(ctx, p.id):
-                    charts[c.id] = c
-            for cid, chart in charts.items():
-                for suffix, data in chart_files(chart, static).items():
-                    files[f"{prefix}{ASSETS}/charts/{cid}{suffix}"] = data
-            for name, data in downloads.items():
-                files[f"{prefix}{ASSETS}/data/{name}"] = data
-            for name, data in schema_files.items():
-                files[f"{prefix}{ASSETS}/data/schema/{name}"] = data
-            files[f"{prefix}{ASSETS}/js/vega-bundle.js"] = bundle
-            for name, data in own_assets.items():
-                files[f"{prefix}{ASSETS}/{'js' if name.endswith('.js') else 'css'}/{name}"] = data
-            files[f"{prefix}{ASSETS}/data/catalogue.json"] = catalogue_json(ds, idx, lang, trans)
-            for page in pages:
-                helpers = PageHelpers(ds, lang, trans, page.url, page.file, urls, source_line)
-                template = env.get_template(page.template)
-                text = template.render(
-                    ds=ds, idx=idx, lang=lang, h=helpers, _=helpers._, charts=charts, site_charts=site_chart_ids, page=page,
-                    assets=helpers.page_url_to(f"{ASSETS}/"), ch=ch, an=an, **shared, **page.context)
-                files[prefix + page.file] = (MARKER + "\n" + _tidy(text)).encode("utf-8")
-                bar.update(1)
-            if trans.missing:
-                missing[lang] = set(trans.missing)
+        def edition(lang: str, bar: Any) -> tuple[dict[str, bytes], dict, set[str]]:
+            trans, env, charts, site_chart_ids = editions[lang]
+            return render_edition(lang, pages, env, trans, ds, idx, urls, source_line, charts, site_chart_ids,
+                                  shared, bar, cache)
+
+        statics = _StaticCharts(pending)  # rendered while pages render, after any fork
+        for lang, (pages_files, records, lang_missing) in _per_edition(edition, langs, parallel, bar,
+                                                                        statics.start).items():
+            files.update(pages_files)
+            if cache is not None:
+                cache.adopt(records)
+            if lang_missing:
+                missing[lang] = lang_missing
+    for (lang, cid), made in statics.result().items():
+        chart_sets[lang][cid].update(made)  # the cache keeps them with the chart
+        for suffix, data in made.items():
+            files[f"{EDITION_PREFIX[lang]}{ASSETS}/charts/{cid}{suffix}"] = data
     if missing:
         lines = [f"missing {lang} translation: {msg!r}" for lang, msgs in missing.items() for msg in sorted(msgs)]
         raise BuildError("\n".join(lines) + "\n(add them to locales/<lang>/LC_MESSAGES/messages.po)")
     files[f"{ASSETS}/search/jieba_user_dict.txt"] = jieba_dictionary(ds)
+    if cache is not None:
+        cache.commit()
     return files
 
 
-def catalogue_json(ds: Dataset, idx: dict, lang: str, trans) -> bytes:
-    """Every collectible as a compact row, for search, filter and sort across all catalogue pages."""
-    from .render import date, quantity, rel_url
+def render_edition(lang: str, pages: list, env: Any, trans: Any, ds: Dataset, idx: dict, urls: dict, source_line: Any,
+                   charts: dict, site_chart_ids: list, shared: dict, bar: Any, cache: Any = None
+                   ) -> tuple[dict[str, bytes], dict, set[str]]:
+    """One edition's pages (path -> bytes); with a cache, only pages whose inputs changed are rendered.
 
-    rows = []
-    for c in ds.collectibles:
-        price = c.price
-        ed = c.edition
-        rows.append([
-            c.id,
-            getattr(c.name, lang),
-            getattr(idx["platforms"][c.platform].name, lang),
-            trans.gettext(ch.CATEGORY_LABELS[c.category]) if c.category else fmt.not_disclosed(lang),
-            quantity(price, lang, "CNY") if price is not None else fmt.not_disclosed(lang),
-            None if price is None else float(price.low),
-            quantity(ed, lang, "copies") if ed is not None else fmt.not_disclosed(lang),
-            None if ed is None else (1e300 if ed == "unlimited" else float(ed.low)),  # unlimited: after every count
-            date(c.release, lang) if c.release else fmt.not_disclosed(lang),
-            c.release.number if c.release else None,
-            rel_url("collectibles/", f"collectibles/{c.id}/"),
-        ])
+    Returns the pages, what each rendered page read (for the cache), and the messages it could not translate.
+    """
+    from .incremental import TRACKER_VAR, wrap_for_page
+
+    prefix = EDITION_PREFIX[lang]
+    out: dict[str, bytes] = {}
+    records: dict = {}
+    for page in pages:
+        tracker = None
+        p_ds, p_idx, p_charts = ds, idx, charts
+        if cache is not None:
+            entry = cache.reuse(lang, page)
+            if entry is not None:
+                out[prefix + page.file] = entry.data
+                records[(lang, page.file)] = (entry, True)
+                bar.update(1)
+                continue
+            tracker, p_ds, p_idx, p_charts = wrap_for_page(ds, idx, charts, lang)
+        helpers = PageHelpers(p_ds, lang, trans, page.url, page.file, urls, source_line)
+        template = env.get_template(page.template)
+        text = template.render(
+            ds=p_ds, idx=p_idx, lang=lang, h=helpers, _=helpers._, charts=p_charts, site_charts=site_chart_ids,
+            page=page, assets=helpers.page_url_to(f"{ASSETS}/"), ch=ch, an=an, **{TRACKER_VAR: tracker},
+            **shared, **page.context)
+        data = (MARKER + "\n" + _tidy(text)).encode("utf-8")
+        out[prefix + page.file] = data
+        if tracker is not None:
+            records[(lang, page.file)] = (cache.entry(page, tracker, data), False)
+        bar.update(1)
+    return out, records, set(trans.missing)
+
+
+def _per_edition(work: Any, langs: tuple[str, ...], parallel: bool, bar: Any, after_fork: Any = None
+                 ) -> dict[str, Any]:
+    """{lang: work(lang, bar)}; when parallel, every edition but the first runs in a forked child process.
+
+    A child sends its result back pickled through a pipe. If a child fails, its edition is done again here,
+    so that its error is raised as it would be without children. after_fork() runs here once the children
+    exist (threads must start after a fork).
+    """
+    import pickle
+
+    from .progress import _Silent
+
+    if not parallel or len(langs) < 2 or not hasattr(os, "fork"):
+        if after_fork is not None:
+            after_fork()
+        return {lang: work(lang, bar) for lang in langs}
+    children: dict[str, tuple[int, int]] = {}
+    results: dict[str, Any] = {}
+    try:
+        for lang in langs[1:]:
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child: render, send, leave without running the parent's exit handlers
+                os.close(read_end)
+                code = 1
+                try:
+                    payload = pickle.dumps(work(lang, _Silent()), protocol=pickle.HIGHEST_PROTOCOL)
+                    with os.fdopen(write_end, "wb") as fh:
+                        fh.write(payload)
+                    code = 0
+                finally:
+                    os._exit(code)
+            os.close(write_end)
+            children[lang] = (pid, read_end)
+        if after_fork is not None:
+            after_fork()
+        results[langs[0]] = work(langs[0], bar)
+    finally:
+        for lang, (pid, read_end) in children.items():
+            with os.fdopen(read_end, "rb") as fh:
+                payload = fh.read()
+            _, status = os.waitpid(pid, 0)
+            if langs[0] in results:  # not when the parent's own edition failed: that error goes up
+                if status == 0 and payload:
+                    results[lang] = pickle.loads(payload)
+                    bar.update(len(results[lang][0]))
+                else:
+                    results[lang] = work(lang, bar)
+    return {lang: results[lang] for lang in langs}
+
+
+def _charts(ds: Dataset, lang: str, trans: Any, source_line: Any, static: bool, cache: Any = None
+            ) -> tuple[dict[str, ch.Chart], list[str], dict[str, dict[str, bytes]], dict[str, dict]]:
+    """A language's charts, the ids of the site-wide ones, each chart's files, and the specs whose static
+    renderings are still to be made (by _StaticCharts).
+
+    With a cache, the last build's charts are reused (static renderings included) when no record field they
+    read has changed; a new build reads the dataset through a view that notes those fields.
+    """
+    if cache is not None:
+        last = cache.charts_for(lang)
+        if last is not None:
+            cache.keep_charts(lang, last)
+            return last.charts, last.site_chart_ids, last.files, {}
+        from .incremental import ChartDataset, FieldTracker, _Charts
+
+        tracker = FieldTracker()
+        ctx = ch.Ctx(ChartDataset(ds, tracker), lang, trans.gettext, source_line)  # type: ignore[arg-type]
+    else:
+        ctx = ch.Ctx(ds, lang, trans.gettext, source_line)
+    charts: dict[str, ch.Chart] = {c.id: c for c in ch.site_charts(ctx)}
+    site_chart_ids = list(charts)
+    for p in ctx.ds.platforms:
+        for c in ch.platform_charts(ctx, p.id):
+            charts[c.id] = c
+    made: dict[str, dict[str, bytes]] = {}
+    specs: dict[str, dict] = {}
+    for cid, chart in charts.items():
+        made[cid], spec = _chart_data_files(chart)
+        if static:
+            specs[cid] = spec
+    if cache is not None:
+        cache.keep_charts(lang, _Charts(tracker, charts, site_chart_ids, made))
+    return charts, site_chart_ids, made, specs
+
+
+def _chart_view(chart: ch.Chart, made: dict[str, bytes]) -> tuple:
+    """Everything a page can show of a chart (its files, texts, rows and citations), to compare builds."""
+    return (chart.id, chart.title, chart.subtitle, chart.description, chart.note, chart.columns, chart.rows,
+            chart.cites, chart.extra, made)
+
+
+def _base_fingerprint(ds: Dataset, urls: dict, langs: tuple[str, ...], static: bool) -> tuple:
+    """What everything depends on: templates, translations, generator code, page addresses, sources."""
+    from .incremental import tree_digest
+
+    return (tree_digest(ROOT / "templates", ROOT / "locales", ROOT / "generator", suffixes=(".j2", ".po", ".py")),
+            langs, static, hashlib.sha256(repr(list(urls.items())).encode()).hexdigest(), tuple(ds.sources))
+
+
+def _dataset_files_by_record(ds: Dataset, cache: Any) -> dict[str, bytes]:
+    """dataset_files(ds), assembled from per-record parts that the cache keeps for unchanged records.
+
+    dataset.json is json.dumps(whole, indent=1, sort_keys=True): each record's part is that of the record
+    alone, indented two levels; each CSV row is datapackage.table() of the record alone, without the header.
+    Tests check that the result is the same as dataset_files().
+    """
+    from .datapackage import datapackage_json, table
+
+    dumps: dict[str, list] = {}
+    parts: list[str] = []
+    for kind in sorted(KINDS):
+        records = getattr(ds, kind)
+        dumped = [cache.memo(cache.json, ("dump", kind, r.id), (r,), lambda r=r: r.model_dump(mode="json"))
+                  for r in records]
+        dumps[kind] = dumped
+        frags = [cache.memo(cache.json, ("json", kind, r.id), (r,),
+                            lambda d=d: json.dumps(d, ensure_ascii=False, indent=1, sort_keys=True)
+                            .replace("\n", "\n  ")) for r, d in zip(records, dumped)]
+        body = ("[\n  " + ",\n  ".join(frags) + "\n ]") if frags else "[]"
+        parts.append(f" {json.dumps(kind)}: {body}")
+    out = {"dataset.json": ("{\n" + ",\n".join(parts) + "\n}").encode("utf-8")}
+    csvs: dict[str, bytes] = {}
+    for kind in KINDS:
+        header = table(kind, [])
+        csvs[f"{kind}.csv"] = header + b"".join(
+            cache.memo(cache.csv, (kind, r.id), (r,), lambda d=d, kind=kind, n=len(header): table(kind, [d])[n:])
+            for r, d in zip(getattr(ds, kind), dumps[kind]))
+    out.update(csvs)
+    out["datapackage.json"] = datapackage_json(ds, csvs)
+    return out
+
+
+def catalogue_json(ds: Dataset, idx: dict, lang: str, trans, cache: Any = None) -> bytes:
+    """Every collectible as a compact row, for search, filter and sort across all catalogue pages.
+
+    With an incremental cache, a row is made again only when its collectible or platform record changed.
+    """
+    if cache is None:
+        rows = [_catalogue_row(c, idx, lang, trans) for c in ds.collectibles]
+    else:
+        platforms = idx["platforms"]
+        rows = [cache.memo(cache.rows, (lang, c.id), (c, platforms[c.platform]),
+                           lambda c=c: _catalogue_row(c, idx, lang, trans)) for c in ds.collectibles]
     doc = {"columns": ["id", "name", "platform", "category", "price", "price_sort", "edition", "edition_sort",
                        "release", "release_sort", "url"], "rows": rows}
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _catalogue_row(c: Any, idx: dict, lang: str, trans: Any) -> list:
+    from .render import date, quantity, rel_url
+
+    price = c.price
+    ed = c.edition
+    return [
+        c.id,
+        getattr(c.name, lang),
+        getattr(idx["platforms"][c.platform].name, lang),
+        trans.gettext(ch.CATEGORY_LABELS[c.category]) if c.category else fmt.not_disclosed(lang),
+        quantity(price, lang, "CNY") if price is not None else fmt.not_disclosed(lang),
+        None if price is None else float(price.low),
+        quantity(ed, lang, "copies") if ed is not None else fmt.not_disclosed(lang),
+        None if ed is None else (1e300 if ed == "unlimited" else float(ed.low)),  # unlimited: after every count
+        date(c.release, lang) if c.release else fmt.not_disclosed(lang),
+        c.release.number if c.release else None,
+        rel_url("collectibles/", f"collectibles/{c.id}/"),
+    ]
 
 
 def _tidy(text: str) -> str:
@@ -321,13 +576,18 @@ def _tidy(text: str) -> str:
     return "\n".join(lines).strip("\n") + "\n"
 
 
+def parallel_ok() -> bool:
+    """Render editions side by side: on two or more cores, where processes can fork."""
+    return hasattr(os, "fork") and (os.cpu_count() or 1) >= 2
+
+
 def build(ds: Dataset, args) -> int:
     """The build command: generate everything in memory, then write once."""
     langs = LANGS if args.lang == "all" else (args.lang,)
     started = time.perf_counter()
     show = sys.stderr.isatty() and not args.quiet
     try:
-        files = generate(ds, langs, static=not args.no_static, show_progress=show)
+        files = generate(ds, langs, static=not args.no_static, show_progress=show, parallel=parallel_ok())
     except BuildError as exc:
         print(exc, file=sys.stderr)
         print("nothing was written.", file=sys.stderr)

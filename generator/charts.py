@@ -116,11 +116,14 @@ def _grouped(ctx: Ctx, points: list[an.Point]) -> list[an.Point]:
     """Platform-level figures as they are, and one point per platform for its collectibles (their range)."""
     from .model import Quantity
 
+    figures: dict[str, list[an.Point]] = {}
+    groups: dict[str, list[an.Point]] = {}
+    for p in points:
+        (figures if hasattr(p.subject, "measure") else groups).setdefault(p.platform, []).append(p)
     out: list[an.Point] = []
     for pl in ctx.ds.platforms:
-        own = [p for p in points if p.platform == pl.id]
-        out += [p for p in own if hasattr(p.subject, "measure")]
-        group = [p for p in own if not hasattr(p.subject, "measure")]
+        out += figures.get(pl.id, [])
+        group = groups.get(pl.id)
         if not group:
             continue
         lo, hi = min(p.low for p in group), max(p.high for p in group)

@@ -139,6 +139,9 @@ def parser() -> argparse.ArgumentParser:
     n = sub.add_parser("bench", help=cmd_bench.__doc__, description=cmd_bench.__doc__)
     n.add_argument("--sizes", default="1000,10000", help="comma-separated collectible counts")
     n.add_argument("--json", type=Path, default=ROOT / "bench" / "results.json", help="where to write figures")
+    n.add_argument("--platforms", type=int, default=8, help="number of platforms (default 8)")
+    n.add_argument("--seed", type=int, default=1, help="random seed of the synthetic data (default 1)")
+    n.add_argument("--no-static", action="store_true", help="skip static SVG/PNG chart renderings")
     n.set_defaults(func=cmd_bench)
     return p
 

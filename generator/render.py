@@ -69,6 +69,7 @@ def number(value: Any, lang: str) -> str:
 
 
 _PLAIN_CALLABLES: dict[Any, bool] = {}
+TRACKER_VAR = "__bf_tracker__"  # the render variable holding an incremental build's tracker (incremental.py)
 
 
 class _Context(jinja2.runtime.Context):
@@ -97,9 +98,40 @@ class _Context(jinja2.runtime.Context):
                         "value was undefined because a callable raised a StopIteration exception")
         return jinja2.runtime.Context.call(__self, __obj, *args, **kwargs)
 
+    def resolve_or_missing(self, key: str) -> Any:
+        """Jinja's lookup of a template variable; notes the name for an incremental build's tracker."""
+        tracker = self.parent.get(TRACKER_VAR)
+        if tracker is not None:
+            tracker.names.add(key)
+        return jinja2.runtime.Context.resolve_or_missing(self, key)
+
+
+class _MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept for the life of the process, shared by every environment made below.
+
+    Each build makes an environment per language; compiling the templates again for each one cost a second
+    per regeneration. Jinja checks the source checksum, so an edited template is compiled again. Safe because
+    every environment here has the same settings.
+    """
+
+    def __init__(self) -> None:
+        self._store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        data = self._store.get(bucket.key)
+        if data is not None:
+            bucket.bytecode_from_string(data)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self._store[bucket.key] = bucket.bytecode_to_string()
+
+
+_BYTECODE = _MemoryBytecodeCache()
+
 
 def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     env = jinja2.Environment(
+        bytecode_cache=_BYTECODE,
         loader=jinja2.FileSystemLoader(str(templates)),
         undefined=jinja2.StrictUndefined,
         # autoescape makes macros return markup; every printed value still passes through _finalize,

@@ -51,10 +51,14 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def check_clashes(out: Path, files: dict[str, bytes]) -> list[str]:
-    """Targets that exist and were not written by the generator (hand-written pages)."""
+def check_clashes(out: Path, files: dict[str, bytes], skip: dict | None = None) -> list[str]:
+    """Targets that exist and were not written by the generator (hand-written pages).
+
+    skip: paths known to be ours already (see write_all's known), not looked at again.
+    """
     manifest = read_manifest(out)
-    return sorted(rel for rel in files if (out / rel).exists() and not _is_ours(out / rel, rel, manifest))
+    return sorted(rel for rel in files
+                  if not (skip and rel in skip) and (out / rel).exists() and not _is_ours(out / rel, rel, manifest))
 
 
 def read_manifest(out: Path) -> set[str]:
@@ -64,26 +68,52 @@ def read_manifest(out: Path) -> set[str]:
         return set()
 
 
-def write_all(out: Path, files: dict[str, bytes]) -> WriteReport:
-    """Write every file that changed, remove files we wrote before that are no longer planned."""
+def write_all(out: Path, files: dict[str, bytes], known: dict[str, tuple[bytes, int, int]] | None = None
+              ) -> WriteReport:
+    """Write every file that changed, remove files we wrote before that are no longer planned.
+
+    known: what an earlier call wrote or found (path -> bytes, size, mtime in ns), kept by a caller that
+    writes again and again (the serve hook): a file whose bytes are the same as then and whose size and
+    mtime show it untouched since is not read again. It is updated as files are written or checked.
+    """
     out = Path(out)
-    clashes = check_clashes(out, files)
+    clashes = check_clashes(out, files, skip=known)
     if clashes:
         raise ClashError(clashes)
     old = read_manifest(out)
     report = WriteReport()
+    base = str(out)
     for rel in sorted(files):
-        target = out / rel
         data = files[rel]
+        if known is not None and rel in known:
+            was, size, mtime = known[rel]
+            if was == data:
+                try:
+                    st = os.stat(f"{base}/{rel}")
+                except OSError:
+                    pass
+                else:
+                    if st.st_size == size and st.st_mtime_ns == mtime:
+                        report.unchanged += 1
+                        continue
+        target = out / rel
         try:
             if target.stat().st_size == len(data) and target.read_bytes() == data:
                 report.unchanged += 1
+                if known is not None:
+                    st = target.stat()
+                    known[rel] = (data, st.st_size, st.st_mtime_ns)
                 continue
         except OSError:
             pass
         _atomic_write(target, data)
         report.written.append(rel)
+        if known is not None:
+            st = target.stat()
+            known[rel] = (data, st.st_size, st.st_mtime_ns)
     for rel in sorted(old - set(files)):
+        if known is not None:
+            known.pop(rel, None)
         target = out / rel
         if target.exists() and _is_ours(target, rel, old):
             target.unlink()

@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 log = logging.getLogger("mkdocs.hooks.regenerate")
 _serving = False
+_regenerator = None  # kept across rebuilds: MkDocs keeps a hook that has on_startup for the whole serve
 
 
 def on_startup(command: str, dirty: bool) -> None:
@@ -22,18 +23,23 @@ def on_startup(command: str, dirty: bool) -> None:
 
 
 def on_pre_build(config) -> None:
+    global _regenerator
     if not _serving:
         return
     if str(ROOT) not in sys.path:  # MkDocs restores sys.path after loading a hook, so add it here
         sys.path.insert(0, str(ROOT))
-    from generator.build import BuildError, generate
+    from generator.build import BuildError
     from generator.cli import DEFAULT_DATA, DEFAULT_OUT
-    from generator.validate import DataError, load_dataset
-    from generator.write import ClashError, write_all
+    from generator.incremental import Regenerator
+    from generator.validate import DataError
+    from generator.write import ClashError
 
+    # One Regenerator for the whole serve session: after an edit it parses only the changed records,
+    # renders only the pages whose inputs changed and writes only the files whose bytes changed.
+    if _regenerator is None:
+        _regenerator = Regenerator(DEFAULT_DATA, DEFAULT_OUT, display_root="data")
     try:
-        files = generate(load_dataset(DEFAULT_DATA, "data"))
-        report = write_all(DEFAULT_OUT, files)
+        result = _regenerator.run()
     except DataError as exc:
         for problem in exc.problems:
             log.error(str(problem))
@@ -42,6 +48,7 @@ def on_pre_build(config) -> None:
     except (BuildError, ClashError) as exc:
         log.error("regeneration failed: %s", exc)
         return
-    if report.written or report.removed:
-        log.info("regenerated: %d written, %d unchanged, %d removed",
-                 len(report.written), report.unchanged, len(report.removed))
+    if result.written or result.removed:
+        log.info("regenerated in %.2fs: %d written, %d unchanged, %d removed (%d pages rendered, %d reused)",
+                 result.seconds, len(result.written), result.unchanged, len(result.removed),
+                 result.rendered, result.reused)

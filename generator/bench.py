@@ -1,0 +1,279 @@
+"""Benchmark generation and site build on synthetic data at several sizes, and regeneration after an edit.
+
+For each size N: write a synthetic data folder (generator/synth.py) into a temporary folder, run
+`python -m generator build` on it, then `python -m generator site` (mkdocs build --strict, both editions),
+each as its own process so that its time and peak memory are its own (os.wait4). Then measure what an edit
+costs: a Regenerator (the `mkdocs serve` hook's) builds once, one collectible is edited, and it regenerates;
+and the plain build command runs again after the edit. Figures are printed and written as JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .progress import progress
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# The issue's targets at the largest size.
+TARGETS = {"generation_share": 0.10, "per_page_growth": 1.3, "median_page_kb": 40, "largest_page_mb": 1,
+           "peak_memory_gb": 2, "edit_seconds": 2}
+
+# Edits of one collectible, applied in turn to the synthetic collectibles.yaml: (what, old text, new text).
+EDITS = [
+    ("description", "是一件虚构的", "是一件（已编辑）虚构的"),
+    ("price", "price: {value: ", "price: {value: 1"),
+]
+
+
+@dataclass
+class Run:
+    """One process: wall time, CPU time (its own and its children's) and peak memory."""
+
+    seconds: float
+    cpu_seconds: float
+    peak_mb: float
+    returncode: int
+    output: str = ""
+
+
+def run_process(cmd: list[str], cwd: Path = ROOT, env: dict | None = None, capture: bool = False) -> Run:
+    """Run a command; its time and resources as wait4 reports them (children it waited for included)."""
+    started = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE if capture else None, text=True)
+    out = proc.stdout.read() if capture and proc.stdout else ""
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - started
+    return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode, out)
+
+
+def _env() -> dict[str, str]:
+    return dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+
+
+def _hand_written(content: Path) -> None:
+    """Copy the committed hand-written pages (about.md …) into a content folder, as the build expects."""
+    try:
+        listed = subprocess.run(["git", "ls-files", "content"], cwd=ROOT, capture_output=True, text=True, check=True)
+        paths = [ROOT / line for line in listed.stdout.splitlines() if line]
+    except (OSError, subprocess.CalledProcessError):
+        from .render import MARKER
+
+        paths = [p for p in (ROOT / "content").rglob("*.md") if MARKER not in p.read_text(encoding="utf-8")[:400]]
+    for src in paths:
+        if src.is_file():
+            dst = content / src.relative_to(ROOT / "content")
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(src, dst)
+
+
+def _html_sizes(site: Path) -> list[tuple[int, str]]:
+    return sorted((p.stat().st_size, str(p.relative_to(site))) for p in site.rglob("*.html"))
+
+
+def _tree_bytes(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+
+
+@dataclass
+class Size:
+    """Every figure for one number of collectibles."""
+
+    collectibles: int
+    platforms: int
+    synth_seconds: float = 0.0
+    generated_files: int = 0
+    generation: dict[str, float] = field(default_factory=dict)
+    site_build: dict[str, float] = field(default_factory=dict)
+    pages: int = 0
+    pages_per_second: float = 0.0
+    ms_per_page: float = 0.0
+    generation_share: float = 0.0
+    site_mb: float = 0.0
+    median_page_kb: float = 0.0
+    largest_page_kb: float = 0.0
+    largest_page: str = ""
+    search_index_mb: dict[str, float] = field(default_factory=dict)
+    catalogue_json_kb: float = 0.0
+    edits: list[dict[str, Any]] = field(default_factory=list)
+
+
+def incremental_worker(data: str, out: str) -> None:
+    """In a process of its own: a Regenerator builds, then each edit is made and regenerated (prints JSON)."""
+    from .incremental import Regenerator
+
+    regen = Regenerator(Path(data), Path(out), parallel=True)
+    first = regen.run()
+    results: list[dict[str, Any]] = [{"edit": "first build (warms the caches)", "seconds": round(first.seconds, 2),
+                                      "written": len(first.written), "unchanged": first.unchanged}]
+    path = Path(data) / "collectibles.yaml"
+    for what, old, new in EDITS:
+        text = path.read_text(encoding="utf-8")
+        if old not in text:
+            continue
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        cpu = time.process_time()
+        res = regen.run()
+        results.append({"edit": f"one collectible's {what}", "seconds": round(res.seconds, 3),
+                        "cpu_seconds": round(time.process_time() - cpu, 3), "written": len(res.written),
+                        "unchanged": res.unchanged, "removed": len(res.removed), "pages_rendered": res.rendered,
+                        "records_parsed": res.parsed, "written_files": res.written})
+    print(json.dumps(results, ensure_ascii=False))
+
+
+def bench_size(n: int, platforms: int, seed: int, work: Path, static: bool = True) -> Size:
+    """Synthesize, generate, build and edit at one size; figures in a Size."""
+    from .synth import write_synth
+
+    size = Size(n, platforms)
+    data, content, site = work / "data", work / "content", work / "site"
+    started = time.perf_counter()
+    write_synth(data, n, platforms, seed)
+    size.synth_seconds = round(time.perf_counter() - started, 2)
+    _hand_written(content)
+    py = sys.executable
+    build_cmd = [py, "-m", "generator", "build", "--data", str(data), "--out", str(content), "--quiet"]
+    if not static:
+        build_cmd.append("--no-static")
+    gen = run_process(build_cmd, env=_env())
+    if gen.returncode:
+        raise RuntimeError(f"generation failed at N={n} (exit {gen.returncode})")
+    size.generated_files = len(json.loads((content / ".generated.json").read_text(encoding="utf-8"))["files"])
+    size.generation = {"seconds": round(gen.seconds, 2), "cpu_seconds": round(gen.cpu_seconds, 2),
+                       "peak_mb": round(gen.peak_mb)}
+    built = run_process([py, "-m", "generator", "site", "--content", str(content), "--site", str(site), "--quiet"],
+                        env=_env())
+    if built.returncode:
+        raise RuntimeError(f"mkdocs build failed at N={n} (exit {built.returncode})")
+    size.site_build = {"seconds": round(built.seconds, 2), "cpu_seconds": round(built.cpu_seconds, 2),
+                       "peak_mb": round(built.peak_mb)}
+    sizes = _html_sizes(site)
+    size.pages = len(sizes)
+    total = gen.seconds + built.seconds
+    size.pages_per_second = round(size.pages / built.seconds, 1)
+    size.ms_per_page = round(1000 * total / size.pages, 2)
+    size.generation_share = round(gen.seconds / built.seconds, 3)
+    size.site_mb = round(_tree_bytes(site) / 1e6, 1)
+    size.median_page_kb = round(statistics.median(s for s, _ in sizes) / 1024, 1)
+    size.largest_page_kb = round(sizes[-1][0] / 1024, 1)
+    size.largest_page = sizes[-1][1]
+    size.search_index_mb = {str(p.parent.parent.relative_to(site)) or ".": round(p.stat().st_size / 1e6, 1)
+                            for p in site.rglob("search_index.json")}
+    catalogue = content / "assets" / "generated" / "data" / "catalogue.json"
+    size.catalogue_json_kb = round(catalogue.stat().st_size / 1024, 1) if catalogue.exists() else 0.0
+    # An edit: the serve hook's Regenerator in its own process, then the build command again.
+    worker = run_process([py, "-c", "import sys; from generator.bench import incremental_worker; "
+                          "incremental_worker(sys.argv[1], sys.argv[2])", str(data), str(content)],
+                         env=_env(), capture=True)
+    if worker.returncode == 0 and worker.output.strip():
+        size.edits = json.loads(worker.output.strip().splitlines()[-1])
+        size.edits.append({"edit": "peak memory of the regenerating process", "peak_mb": round(worker.peak_mb)})
+    text = (data / "collectibles.yaml").read_text(encoding="utf-8")
+    (data / "collectibles.yaml").write_text(text.replace("是一件", "是一件（再次编辑）", 1), encoding="utf-8")
+    again = run_process(build_cmd[:-1], env=_env(), capture=True)
+    size.edits.append({"edit": "one collectible's description, then `python -m generator build` (a new process)",
+                       "seconds": round(again.seconds, 2), "report": again.output.strip().splitlines()[-1:]})
+    return size
+
+
+def check_targets(sizes: list[Size]) -> list[tuple[str, bool, str]]:
+    """(target, met, figures) at the largest size (growth: largest against smallest)."""
+    big, small = sizes[-1], sizes[0]
+    out = [
+        (f"generation <= {TARGETS['generation_share']:.0%} of the mkdocs build at N={big.collectibles}",
+         big.generation_share <= TARGETS["generation_share"],
+         f"{big.generation['seconds']}s / {big.site_build['seconds']}s = {big.generation_share:.1%}"),
+        (f"peak memory <= {TARGETS['peak_memory_gb']} GB",
+         max(big.generation["peak_mb"], big.site_build["peak_mb"]) <= TARGETS["peak_memory_gb"] * 1024,
+         f"generation {big.generation['peak_mb']} MB, mkdocs {big.site_build['peak_mb']} MB"),
+        (f"median page <= {TARGETS['median_page_kb']} KB", big.median_page_kb <= TARGETS["median_page_kb"],
+         f"{big.median_page_kb} KB"),
+        (f"no page > {TARGETS['largest_page_mb']} MB", big.largest_page_kb <= TARGETS["largest_page_mb"] * 1024,
+         f"{big.largest_page_kb} KB ({big.largest_page})"),
+    ]
+    if len(sizes) > 1:
+        growth = big.ms_per_page / small.ms_per_page
+        out.append((f"time per page at N={big.collectibles} <= {TARGETS['per_page_growth']} x N={small.collectibles}",
+                    growth <= TARGETS["per_page_growth"],
+                    f"{big.ms_per_page} ms / {small.ms_per_page} ms = {growth:.2f}"))
+    for edit in big.edits:
+        if str(edit.get("edit", "")).startswith("one collectible's") and "written" in edit:
+            out.append((f"regeneration after an edit ({edit['edit']}) <= {TARGETS['edit_seconds']} s",
+                        edit["seconds"] <= TARGETS["edit_seconds"],
+                        f"{edit['seconds']}s, {edit['written']} written, {edit['unchanged']} unchanged"))
+    return out
+
+
+def report(sizes: list[Size]) -> str:
+    """The figures as text."""
+    lines = []
+    for s in sizes:
+        lines += [
+            f"N = {s.collectibles:,} collectibles ({s.platforms} platforms, SYNTHETIC data; synth {s.synth_seconds}s)",
+            f"  generation       {s.generation['seconds']:>8}s  (cpu {s.generation['cpu_seconds']}s, peak "
+            f"{s.generation['peak_mb']} MB, {s.generated_files} files)",
+            f"  mkdocs build     {s.site_build['seconds']:>8}s  (cpu {s.site_build['cpu_seconds']}s, peak "
+            f"{s.site_build['peak_mb']} MB, both editions)",
+            f"  generation share {s.generation_share:>8.1%}  of the mkdocs build",
+            f"  pages            {s.pages:>8}   {s.pages_per_second} pages/s (mkdocs), {s.ms_per_page} ms/page "
+            f"(generation + build)",
+            f"  site size        {s.site_mb:>8} MB  median page {s.median_page_kb} KB, largest {s.largest_page_kb} KB "
+            f"({s.largest_page})",
+            f"  search index     {', '.join(f'{k}: {v} MB' for k, v in s.search_index_mb.items())}; "
+            f"catalogue.json {s.catalogue_json_kb} KB",
+        ]
+        for e in s.edits:
+            if "peak_mb" in e:
+                lines.append(f"  {e['edit']}: {e['peak_mb']} MB")
+            elif "written" in e:
+                extra = f", {e['pages_rendered']} pages rendered" if "pages_rendered" in e else ""
+                lines.append(f"  edit: {e['edit']}: {e['seconds']}s, {e['written']} written, "
+                             f"{e['unchanged']} unchanged{extra}")
+            else:
+                lines.append(f"  edit: {e['edit']}: {e['seconds']}s {' '.join(e.get('report', []))}")
+    lines.append("targets:")
+    for name, met, figures in check_targets(sizes):
+        lines.append(f"  [{'met' if met else 'MISSED'}] {name}: {figures}")
+    return "\n".join(lines)
+
+
+def bench_command(args: Any) -> int:
+    """The bench command: every size, then the report and the JSON."""
+    try:
+        counts = [int(x) for x in str(args.sizes).split(",") if x.strip()]
+    except ValueError:
+        print(f"bench: --sizes must be comma-separated numbers, got {args.sizes!r}", file=sys.stderr)
+        return 2
+    platforms = getattr(args, "platforms", 8)
+    seed = getattr(args, "seed", 1)
+    static = not getattr(args, "no_static", False)
+    results: list[Size] = []
+    with progress(len(counts), "sizes") as bar:
+        for n in counts:
+            print(f"bench: N = {n:,}: synthesizing, generating, building the site, editing…", file=sys.stderr)
+            with tempfile.TemporaryDirectory(prefix=f"bench-{n}-") as tmp:
+                results.append(bench_size(n, platforms, seed, Path(tmp), static))
+            bar.update(1)
+    text = report(results)
+    print(text)
+    doc = {"machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+           "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "targets": TARGETS,
+           "sizes": [asdict(s) for s in results],
+           "checks": [{"target": name, "met": met, "figures": fig} for name, met, fig in check_targets(results)]}
+    out = Path(args.json)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    print(f"figures written to {out}")
+    return 0
