@@ -75,8 +75,8 @@ class Plan:
     platforms: int
 
     @property
-    def partners(self) -> int:  # IPs, brands, institutions, virtual humans (companies and chains come on top)
-        return max(4 * self.platforms, self.collectibles // 20)
+    def partners(self) -> int:  # IPs, brands, institutions, virtual humans: about 30 collectibles each, at any N
+        return max(2, self.collectibles // 20)
 
     @property
     def events(self) -> int:
