@@ -11,6 +11,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -195,9 +196,25 @@ def static_files(spec: dict) -> dict[str, bytes]:
 
     static_spec = dict(spec, width=ch.STATIC_WIDTH, background="#ffffff")
     key = hashlib.sha256((json.dumps(static_spec, sort_keys=True) + vlc.get_vega_version()).encode()).hexdigest()[:32]
-    svg = _cached("svg", key, lambda: vlc.vegalite_to_svg(static_spec).encode("utf-8"))
-    _register_fonts()
-    return {".svg": svg, ".png": _cached("png", key, lambda: vlc.svg_to_png(svg.decode("utf-8"), scale=2))}
+
+    def svg_of() -> bytes:
+        global _VLC_STARTED
+        _VLC_STARTED = True
+        return vlc.vegalite_to_svg(static_spec).encode("utf-8")
+
+    def png_of() -> bytes:
+        global _VLC_STARTED
+        _VLC_STARTED = True
+        _register_fonts()
+        return vlc.svg_to_png(svg.decode("utf-8"), scale=2)
+
+    svg = _cached("svg", key, svg_of)
+    return {".svg": svg, ".png": _cached("png", key, png_of)}
+
+
+# Whether this process has run a vl-convert conversion: its runtime starts threads, which a fork does not
+# copy, so a forked process may convert only if the parent never did.
+_VLC_STARTED = False
 
 
 class _StaticCharts:
@@ -206,11 +223,11 @@ class _StaticCharts:
     Start it only after any fork: the forked process never calls vl-convert.
     """
 
-    def __init__(self, specs: dict[tuple[str, str], dict]):
+    def __init__(self, specs: dict[str, dict]):
         import threading
 
         self.specs = specs
-        self.files: dict[tuple[str, str], dict[str, bytes]] = {}
+        self.files: dict[str, dict[str, bytes]] = {}
         self.error: BaseException | None = None
         self.thread = threading.Thread(target=self._run, name="static-charts", daemon=True)
 
@@ -226,7 +243,7 @@ class _StaticCharts:
             self.thread.start()
         return self
 
-    def result(self) -> dict[tuple[str, str], dict[str, bytes]]:
+    def result(self) -> dict[str, dict[str, bytes]]:
         if self.specs:
             self.thread.join()
         if self.error is not None:
@@ -241,6 +258,8 @@ def vega_bundle() -> bytes:
     key = f"vega-bundle-{vlc.get_vega_version()}-{vlc.get_vega_embed_version()}-{vlc.get_vegalite_versions()[-1]}"
 
     def make() -> bytes:
+        global _VLC_STARTED
+        _VLC_STARTED = True
         return ("/* vega, vega-lite, vega-embed: bundled by vl-convert-python at build time */\n"
                 "if (!window.vegaEmbed) { (function(){\n" + vlc.javascript_bundle() + "\n})(); }\n").encode("utf-8")
 
@@ -278,45 +297,44 @@ def generate(ds: Dataset, langs: tuple[str, ...] = LANGS, static: bool = True, s
              parallel: bool = False, cache: Any = None) -> dict[str, bytes]:
     """Every generated file (path relative to content/ -> bytes). Pure but for the chart cache.
 
-    parallel: render the second edition's pages in a forked process (the CLI does, on two cores or more).
-    cache: an incremental.RenderCache; pages whose inputs did not change since its last build are reused.
+    parallel: build every edition but the first in a forked process (the CLI does, on two cores or more).
+    cache: an incremental.RenderCache; charts and pages whose inputs did not change since its last build
+    are reused.
     """
-    files: dict[str, bytes] = {}
     urls = url_map(ds)
     if cache is not None:
         cache.start(_base_fingerprint(ds, urls, langs, static), ds)
     idx = indexes(ds)
     source_line = source_line_factory(ds)
+    shared = {"notation": an.notation_examples(ds), "kinds": list(KINDS), "dictionary": _dictionary(),
+              "kind_labels": KIND_LABELS}
+    pages = plan(ds)
+    if cache is not None:
+        from .incremental import World
+
+        cache.set_world(World(ds, idx, shared, {}))
+    with progress(len(pages) * len(langs), "pages", enabled=show_progress) as bar:
+        def work(lang: str, bar: Any, forked: bool) -> _Edition:
+            return _edition(lang, ds, idx, urls, source_line, shared, pages, static, cache, bar, forked)
+
+        editions = _per_edition(work, langs, parallel, bar)
+    # What both editions share, once the editions are done (vl-convert's bundle after any fork, too).
     downloads = dataset_files(ds) if cache is None else _dataset_files_by_record(ds, cache)
     bundle = vega_bundle()
     own_assets = {p.name: p.read_bytes() for p in sorted(ASSET_SRC.iterdir()) if p.is_file()}
-    from .schema import dictionary, schemas
+    from .schema import schemas
 
     schema_files = {name: text.encode("utf-8") for name, text in schemas().items()}
-    shared = {"notation": an.notation_examples(ds), "kinds": list(KINDS), "dictionary": dictionary(),
-              "kind_labels": KIND_LABELS}
-    pages = plan(ds)
-    editions: dict[str, tuple] = {}
-    chart_prints: dict[str, dict[str, tuple]] = {}
-    chart_sets: dict[str, dict[str, dict[str, bytes]]] = {}
-    pending: dict[tuple[str, str], dict] = {}   # (lang, chart id) -> spec still to render statically
-    # Charts and data files first, here: vl-convert (static charts) must not run in a forked process.
+    files: dict[str, bytes] = {}
+    missing: dict[str, set[str]] = {}
     for lang in langs:
+        edition = editions[lang]
         prefix = EDITION_PREFIX[lang]
-        trans = translations(lang)
-        # One environment per language: Jinja caches imported macro modules with the gettext they
-        # first saw, so a shared environment would render the English macros in Chinese.
-        env = environment()
-        env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
-        charts, site_chart_ids, chart_bytes, specs = _charts(ds, lang, trans, source_line, static, cache)
-        chart_sets[lang] = chart_bytes
-        chart_prints[lang] = {}
-        for cid, chart in charts.items():
-            for suffix, data in chart_bytes[cid].items():
+        for cid, spec in edition.pending.items():  # static charts a forked process could not make
+            edition.charts[cid].update(static_files(spec))
+        for cid, made in edition.charts.items():
+            for suffix, data in made.items():
                 files[f"{prefix}{ASSETS}/charts/{cid}{suffix}"] = data
-            chart_prints[lang][cid] = _chart_view(chart, {k: v for k, v in chart_bytes[cid].items()
-                                                          if k in (".vl.json", ".csv")})
-        pending.update({(lang, cid): spec for cid, spec in specs.items()})
         for name, data in downloads.items():
             files[f"{prefix}{ASSETS}/data/{name}"] = data
         for name, data in schema_files.items():
@@ -324,32 +342,11 @@ def generate(ds: Dataset, langs: tuple[str, ...] = LANGS, static: bool = True, s
         files[f"{prefix}{ASSETS}/js/vega-bundle.js"] = bundle
         for name, data in own_assets.items():
             files[f"{prefix}{ASSETS}/{'js' if name.endswith('.js') else 'css'}/{name}"] = data
-        files[f"{prefix}{ASSETS}/data/catalogue.json"] = catalogue_json(ds, idx, lang, trans, cache)
-        editions[lang] = (trans, env, charts, site_chart_ids)
-    if cache is not None:
-        from .incremental import World
-
-        cache.begin(tuple((lang, tuple(e[3])) for lang, e in editions.items()), World(ds, idx, shared, chart_prints))
-    total = len(pages) * len(langs)
-    missing: dict[str, set[str]] = {}
-    with progress(total, "pages", enabled=show_progress) as bar:
-        def edition(lang: str, bar: Any) -> tuple[dict[str, bytes], dict, set[str]]:
-            trans, env, charts, site_chart_ids = editions[lang]
-            return render_edition(lang, pages, env, trans, ds, idx, urls, source_line, charts, site_chart_ids,
-                                  shared, bar, cache)
-
-        statics = _StaticCharts(pending)  # rendered while pages render, after any fork
-        for lang, (pages_files, records, lang_missing) in _per_edition(edition, langs, parallel, bar,
-                                                                        statics.start).items():
-            files.update(pages_files)
-            if cache is not None:
-                cache.adopt(records)
-            if lang_missing:
-                missing[lang] = lang_missing
-    for (lang, cid), made in statics.result().items():
-        chart_sets[lang][cid].update(made)  # the cache keeps them with the chart
-        for suffix, data in made.items():
-            files[f"{EDITION_PREFIX[lang]}{ASSETS}/charts/{cid}{suffix}"] = data
+        files.update(edition.files)
+        if edition.missing:
+            missing[lang] = edition.missing
+        if cache is not None:
+            cache.adopt(lang, edition.records, edition.views, edition.kept)
     if missing:
         lines = [f"missing {lang} translation: {msg!r}" for lang, msgs in missing.items() for msg in sorted(msgs)]
         raise BuildError("\n".join(lines) + "\n(add them to locales/<lang>/LC_MESSAGES/messages.po)")
@@ -357,6 +354,52 @@ def generate(ds: Dataset, langs: tuple[str, ...] = LANGS, static: bool = True, s
     if cache is not None:
         cache.commit()
     return files
+
+
+def _dictionary() -> Any:
+    from .schema import dictionary
+
+    return dictionary()
+
+
+@dataclass
+class _Edition:
+    """One language's part of a build (made in this process or in a forked one)."""
+
+    files: dict[str, bytes]                      # pages and catalogue.json
+    charts: dict[str, dict[str, bytes]]          # chart id -> suffix -> bytes
+    pending: dict[str, dict]                     # chart id -> spec whose static renderings are still to make
+    missing: set[str]
+    records: dict = field(default_factory=dict)  # for the cache: pages and what they read
+    views: dict = field(default_factory=dict)    # for the cache: what pages can see of each chart
+    kept: Any = None                             # for the cache: the charts and the fields they read
+
+
+def _edition(lang: str, ds: Dataset, idx: dict, urls: dict, source_line: Any, shared: dict, pages: list,
+             static: bool, cache: Any, bar: Any, forked: bool) -> _Edition:
+    """One language's charts, catalogue and pages."""
+    prefix = EDITION_PREFIX[lang]
+    trans = translations(lang)
+    # One environment per language: Jinja caches imported macro modules with the gettext they
+    # first saw, so a shared environment would render the English macros in Chinese.
+    env = environment()
+    env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
+    charts, site_chart_ids, chart_bytes, specs = _charts(ds, lang, trans, source_line, static, cache)
+    # Static renderings in a thread while pages render; in a forked process only if this process never ran
+    # vl-convert before the fork (its runtime's threads do not survive one): otherwise the parent makes them.
+    own, pending = (specs, {}) if not (forked and _VLC_STARTED) else ({}, specs)
+    statics = _StaticCharts(own).start()
+    views = {cid: _chart_view(chart, chart_bytes[cid]) for cid, chart in charts.items()}
+    files = {f"{prefix}{ASSETS}/data/catalogue.json": catalogue_json(ds, idx, lang, trans, cache)}
+    if cache is not None:
+        cache.begin_edition(lang, tuple(site_chart_ids), views)
+    pages_files, records, missing = render_edition(lang, pages, env, trans, ds, idx, urls, source_line, charts,
+                                                   site_chart_ids, shared, bar, cache)
+    files.update(pages_files)
+    for cid, made in statics.result().items():
+        chart_bytes[cid].update(made)  # the cache keeps them with the chart
+    kept = cache.kept_charts(lang) if cache is not None else None
+    return _Edition(files, chart_bytes, pending, missing, records, views, kept)
 
 
 def render_edition(lang: str, pages: list, env: Any, trans: Any, ds: Dataset, idx: dict, urls: dict, source_line: Any,
@@ -396,33 +439,29 @@ def render_edition(lang: str, pages: list, env: Any, trans: Any, ds: Dataset, id
     return out, records, set(trans.missing)
 
 
-def _per_edition(work: Any, langs: tuple[str, ...], parallel: bool, bar: Any, after_fork: Any = None
-                 ) -> dict[str, Any]:
-    """{lang: work(lang, bar)}; when parallel, every edition but the first runs in a forked child process.
+def _per_edition(work: Any, langs: tuple[str, ...], parallel: bool, bar: Any) -> dict[str, Any]:
+    """{lang: work(lang, bar, forked)}; when parallel, every edition but the first runs in a forked process.
 
     A child sends its result back pickled through a pipe. If a child fails, its edition is done again here,
-    so that its error is raised as it would be without children. after_fork() runs here once the children
-    exist (threads must start after a fork).
+    so that its error is raised as it would be without children.
     """
     import pickle
 
     from .progress import _Silent
 
     if not parallel or len(langs) < 2 or not hasattr(os, "fork"):
-        if after_fork is not None:
-            after_fork()
-        return {lang: work(lang, bar) for lang in langs}
+        return {lang: work(lang, bar, False) for lang in langs}
     children: dict[str, tuple[int, int]] = {}
     results: dict[str, Any] = {}
     try:
         for lang in langs[1:]:
             read_end, write_end = os.pipe()
             pid = os.fork()
-            if pid == 0:  # the child: render, send, leave without running the parent's exit handlers
+            if pid == 0:  # the child: build, send, leave without running the parent's exit handlers
                 os.close(read_end)
                 code = 1
                 try:
-                    payload = pickle.dumps(work(lang, _Silent()), protocol=pickle.HIGHEST_PROTOCOL)
+                    payload = pickle.dumps(work(lang, _Silent(), True), protocol=pickle.HIGHEST_PROTOCOL)
                     with os.fdopen(write_end, "wb") as fh:
                         fh.write(payload)
                     code = 0
@@ -430,9 +469,7 @@ def _per_edition(work: Any, langs: tuple[str, ...], parallel: bool, bar: Any, af
                     os._exit(code)
             os.close(write_end)
             children[lang] = (pid, read_end)
-        if after_fork is not None:
-            after_fork()
-        results[langs[0]] = work(langs[0], bar)
+        results[langs[0]] = work(langs[0], bar, False)
     finally:
         for lang, (pid, read_end) in children.items():
             with os.fdopen(read_end, "rb") as fh:
@@ -441,9 +478,9 @@ def _per_edition(work: Any, langs: tuple[str, ...], parallel: bool, bar: Any, af
             if langs[0] in results:  # not when the parent's own edition failed: that error goes up
                 if status == 0 and payload:
                     results[lang] = pickle.loads(payload)
-                    bar.update(len(results[lang][0]))
+                    bar.update(len(results[lang].files))
                 else:
-                    results[lang] = work(lang, bar)
+                    results[lang] = work(lang, bar, False)
     return {lang: results[lang] for lang in langs}
 
 

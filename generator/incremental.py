@@ -242,24 +242,26 @@ def tree_digest(*folders: Path, suffixes: tuple[str, ...] = ()) -> str:
 
 
 class RenderCache:
-    """Pages of the previous build with what each read, and per-record pieces of the data files."""
+    """The previous build's pages (with what each read) and charts (with the record fields they read), and
+    per-record pieces of the data files. One build: start, set_world, then per language charts_for /
+    keep_charts, begin_edition, reuse / entry, kept_charts; then adopt each language's part and commit."""
 
     def __init__(self) -> None:
-        self.fingerprint: Any = None
+        self.base: Any = None                               # templates, code, translations, addresses, sources
+        self.fingerprints: dict[str, Any] = {}              # lang -> base and the site charts' ids
         self.world: World | None = None
         self.pages: dict[tuple[str, str], _Entry] = {}
-        self.changes: Changes | None = None
-        self._next: dict[tuple[str, str], _Entry] = {}
-        self._fingerprint: Any = None
-        self._world: World | None = None
+        self.charts: dict[str, _Charts] = {}
         self.reused = 0
         self.rendered = 0
-        self.base: Any = None
         self._base: Any = None
         self._usable = False
-        self.charts: dict[str, _Charts] = {}
-        self._charts_next: dict[str, _Charts] = {}
         self._ds: Any = None
+        self._world: World | None = None
+        self._fingerprints: dict[str, Any] = {}
+        self._changes: dict[str, Changes | None] = {}
+        self._next: dict[tuple[str, str], _Entry] = {}
+        self._charts_next: dict[str, _Charts] = {}
         # Per-record memos (catalogue rows, dataset.json parts, CSV rows), valid while the records they came
         # from are the same objects: the incremental loader keeps unchanged records.
         self.rows: dict[tuple, tuple[tuple, Any]] = {}
@@ -269,11 +271,16 @@ class RenderCache:
     def start(self, base: Any, ds: Dataset) -> None:
         """Start a build: nothing from the last one is reused unless templates, code etc. (base) are the same."""
         self._base, self._ds = base, ds
-        self._charts_next = {}
+        self._charts_next, self._next, self._fingerprints, self._changes = {}, {}, {}, {}
+        self.reused = self.rendered = 0
         self._usable = self.world is not None and base == self.base
         if not self._usable:
             for memo in (self.rows, self.json, self.csv):
                 memo.clear()
+
+    def set_world(self, world: World) -> None:
+        """The new build's inputs (its charts are added per language)."""
+        self._world = world
 
     def charts_for(self, lang: str) -> _Charts | None:
         """The language's charts from the last build, if no record field they read has changed."""
@@ -285,28 +292,29 @@ class RenderCache:
     def keep_charts(self, lang: str, made: _Charts) -> None:
         self._charts_next[lang] = made
 
-    def begin(self, extra: Any, world: World) -> None:
-        """Start rendering: pages can be reused only under the same fingerprint (base and extra)."""
-        fingerprint = (self._base, extra)
-        self._fingerprint, self._world = fingerprint, world
-        self._next = {}
-        self.reused = self.rendered = 0
-        if not self._usable or fingerprint != self.fingerprint or self.world is None:
-            self.changes = None
-        else:
-            self.changes = Changes(self.world, world)
+    def kept_charts(self, lang: str) -> _Charts | None:
+        return self._charts_next.get(lang)
+
+    def begin_edition(self, lang: str, extra: Any, views: dict[str, Any]) -> None:
+        """Start rendering a language: its pages are reused only under the same fingerprint (base, extra)."""
+        assert self._world is not None
+        self._world.charts[lang] = views
+        fingerprint = self._fingerprints[lang] = (self._base, extra)
+        ok = self._usable and self.world is not None and fingerprint == self.fingerprints.get(lang)
+        self._changes[lang] = Changes(self.world, self._world) if ok else None  # type: ignore[arg-type]
 
     def reuse(self, lang: str, page: Any) -> _Entry | None:
         """The page as the previous build rendered it, if none of its inputs changed."""
+        changes = self._changes.get(lang)
         entry = self.pages.get((lang, page.file))
-        if entry is None or self.changes is None:
+        if entry is None or changes is None:
             return None
         if (entry.template, entry.url, entry.title_key) != (page.template, page.url, page.title_key):
             return None
         if entry.context.keys() != page.context.keys() or \
                 not all(_same(entry.context[k], page.context[k]) for k in page.context):
             return None
-        changed = self.changes.changed
+        changed = changes.changed
         for dep in entry.deps:
             if changed(dep):
                 return None
@@ -319,8 +327,14 @@ class RenderCache:
         deps.update(("shared", name) for name in tracker.names if name in shared)
         return _Entry(page.template, page.url, page.title_key, dict(page.context), frozenset(deps), data)
 
-    def adopt(self, records: dict[tuple[str, str], tuple[_Entry, bool]]) -> None:
-        """Take the pages of one edition (possibly rendered in another process)."""
+    def adopt(self, lang: str, records: dict[tuple[str, str], tuple[_Entry, bool]], views: dict[str, Any],
+              kept: _Charts | None) -> None:
+        """Take one language's part of the build (possibly made in a forked process)."""
+        assert self._world is not None
+        self._world.charts[lang] = views
+        self._fingerprints.setdefault(lang, (self._base, tuple(kept.site_chart_ids) if kept else ()))
+        if kept is not None:
+            self._charts_next[lang] = kept
         for key, (entry, reused) in records.items():
             self._next[key] = entry
             if reused:
@@ -332,7 +346,7 @@ class RenderCache:
         """The build succeeded: its pages and charts become the previous build."""
         self.pages, self._next = self._next, {}
         self.charts, self._charts_next = self._charts_next, {}
-        self.fingerprint, self.world, self.base = self._fingerprint, self._world, self._base
+        self.fingerprints, self.world, self.base = self._fingerprints, self._world, self._base
         for memo in (self.rows, self.json, self.csv):  # forget records that are gone
             if len(memo) > 2 * sum(len(getattr(self._ds, k)) for k in KINDS) + 1000:
                 memo.clear()
@@ -631,8 +645,10 @@ class Regenerator:
         started = time.perf_counter()
         parsed_before = self.loader.parsed
         ds = self.loader.load()
+        # Editions in parallel for the first build only: after an edit there is little to render, and forking
+        # a process this size would cost more than it saves.
         files = generate(ds, self.langs, static=self.static, show_progress=show_progress,
-                         parallel=self.parallel, cache=self.cache)
+                         parallel=self.parallel and self.cache.world is None, cache=self.cache)
         report = write_all(self.out, files, known=self.known)
         return Result(report.written, report.unchanged, report.removed, len(files), self.cache.rendered,
                       self.cache.reused, self.loader.parsed - parsed_before, time.perf_counter() - started)
