@@ -431,7 +431,7 @@ def render_edition(lang: str, pages: list, env: Any, trans: Any, ds: Dataset, id
             ds=p_ds, idx=p_idx, lang=lang, h=helpers, _=helpers._, charts=p_charts, site_charts=site_chart_ids,
             page=page, assets=helpers.page_url_to(f"{ASSETS}/"), ch=ch, an=an, **{TRACKER_VAR: tracker},
             **shared, **page.context)
-        data = (MARKER + "\n" + _tidy(text)).encode("utf-8")
+        data = _mark(_tidy(text)).encode("utf-8")
         out[prefix + page.file] = data
         if tracker is not None:
             records[(lang, page.file)] = (cache.entry(page, tracker, data), False)
@@ -600,6 +600,18 @@ def _catalogue_row(c: Any, idx: dict, lang: str, trans: Any) -> list:
         c.release.number if c.release else None,
         rel_url("collectibles/", f"collectibles/{c.id}/"),
     ]
+
+
+def _mark(text: str) -> str:
+    """Put the generated-file marker on the second line, after the page's H1.
+
+    MkDocs takes a page's title from its first element only when that is the H1, so the marker (an HTML
+    comment) cannot come first.
+    """
+    head, sep, rest = text.partition("\n")
+    if head.startswith("# "):
+        return f"{head}\n{MARKER}\n{rest}"
+    return f"{MARKER}\n{text}"
 
 
 def _tidy(text: str) -> str:

@@ -47,7 +47,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
-    """Write data/schema/*.schema.json from the models."""
+    """Write data/schema/*.schema.json and the data dictionary of data/README.md from the models."""
     from .schema import schemas
 
     out = args.data / "schema"
@@ -59,6 +59,15 @@ def cmd_schema(args: argparse.Namespace) -> int:
             target.write_text(text, encoding="utf-8")
             changed += 1
     print(f"{_display(out)}: {changed} schema file(s) written, {len(schemas()) - changed} unchanged")
+    from .schema import refresh_readme
+
+    readme = args.data / "README.md"
+    if readme.exists():
+        text = readme.read_text(encoding="utf-8")
+        new = refresh_readme(text)
+        if new != text:
+            readme.write_text(new, encoding="utf-8")
+            print(f"{_display(readme)}: data dictionary refreshed")
     return 0
 
 
