@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -59,6 +61,32 @@ def generated(dataset):
 
 
 @pytest.fixture(scope="session")
-def built(tmp_path_factory):
-    """The shipped data generated and built once, strictly, into a temp folder."""
-    return build_into(tmp_path_factory.mktemp("built"))
+def site_socket():
+    """A listening socket on a free local port, taken before the build so that the site's URL can name it."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(64)
+    yield sock
+    sock.close()
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory, site_socket):
+    """The shipped data generated and built once, strictly, into a temp folder.
+
+    The site is built for http://127.0.0.1:<port>/ of `site_socket`, where the browser tests serve it:
+    Material's instant navigation only follows links to the `site_url` in the sitemap, port included.
+    """
+    url = "http://127.0.0.1:%d/" % site_socket.getsockname()[1]
+    saved = {k: os.environ.get(k) for k in ("SITE_URL", "SITE_URL_EN")}
+    os.environ.update(SITE_URL=url, SITE_URL_EN=url + "en/")
+    try:
+        out = build_into(tmp_path_factory.mktemp("built"))
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+    out.url = url
+    return out

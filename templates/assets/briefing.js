@@ -8,6 +8,32 @@
 
   var views = [];
   var specCache = {};
+  var generation = 0;   // bumped by every renderCharts(): late results of an older pass are dropped
+
+  // vega, vega-lite and vega-embed (one bundle written by the build, beside this file) are loaded only by
+  // pages that show a chart; instant navigation keeps them for the next page.
+  var script = document.currentScript;
+  var bundleUrl = script && script.src ? script.src.replace(/briefing\.js(?:[?#].*)?$/, "vega-bundle.js") : null;
+  var bundle = null;
+
+  function loadVega() {
+    if (typeof window.vegaEmbed === "function") return Promise.resolve(window.vegaEmbed);
+    if (!bundle) {
+      bundle = new Promise(function (resolve, reject) {
+        if (!bundleUrl) { reject(new Error("briefing.js: cannot tell where vega-bundle.js is")); return; }
+        var s = document.createElement("script");
+        s.src = bundleUrl;
+        s.async = true;
+        s.onload = function () {
+          if (typeof window.vegaEmbed === "function") resolve(window.vegaEmbed);
+          else reject(new Error("vega-bundle.js loaded but defined no vegaEmbed"));
+        };
+        s.onerror = function () { bundle = null; reject(new Error("could not load " + bundleUrl)); };
+        document.head.appendChild(s);
+      });
+    }
+    return bundle;
+  }
 
   function isDark() {
     var scheme = document.body && document.body.getAttribute("data-md-color-scheme");
@@ -20,6 +46,7 @@
         if (!r.ok) throw new Error("chart spec " + url + ": HTTP " + r.status);
         return r.json();
       });
+      specCache[url].catch(function () { delete specCache[url]; });
     }
     return specCache[url];
   }
@@ -29,33 +56,148 @@
     views = [];
   }
 
+  /* A spec adapted to the width it is drawn at and to the palette: titles wrap instead of running off the
+   * chart, legends stack on narrow screens, the end labels of a time axis stay inside the chart. */
+  var NARROW = 600;
+  var measurer = null;
+
+  function textWidth(text, size, font, weight) {
+    measurer = measurer || document.createElement("canvas").getContext("2d");
+    measurer.font = (weight || "normal") + " " + size + "px " + (font || "sans-serif");
+    return measurer.measureText(text).width;
+  }
+
+  function wrap(text, width, size, font, weight) {
+    // CJK characters may break anywhere; other text breaks at spaces.
+    var pieces = String(text).match(/[\u2e80-\u9fff\uff00-\uffef][\u3000-\u303f\uff0c\uff1a\uff1b\uff09\u3001\u3002]*|[^\s\u2e80-\u9fff\uff00-\uffef]+\s*|\s+/g) || [];
+    var lines = [], line = "";
+    pieces.forEach(function (piece) {
+      if (line && textWidth((line + piece).trimEnd(), size, font, weight) > width) {
+        lines.push(line.trimEnd());
+        line = piece.trimStart();
+      } else {
+        line += piece;
+      }
+    });
+    if (line.trim()) lines.push(line.trimEnd());
+    return lines.length ? lines : [String(text)];
+  }
+
+  function wrapAll(value, width, size, font, weight) {
+    var list = Array.isArray(value) ? value : [value];
+    return list.reduce(function (out, text) { return out.concat(wrap(text, width, size, font, weight)); }, []);
+  }
+
+  function adapt(spec, width, dark) {
+    var config = spec.config = spec.config || {};
+    var font = config.font;
+    var title = spec.title;
+    if (title && typeof title === "object" && width > 0) {
+      var room = width - 8;
+      if (title.text) title.text = wrapAll(title.text, room, title.fontSize || 13, font, "bold");
+      if (title.subtitle) title.subtitle = wrapAll(title.subtitle, room, title.subtitleFontSize || 12, font);
+      if (dark && title.subtitleColor) title.subtitleColor = "#bbbbbb";
+    }
+    config.axisTemporal = Object.assign({ labelFlush: true }, config.axisTemporal);
+    if (width > 0 && width < NARROW) {
+      // Narrow screens: axis labels may take 55% of the width (the data table has them whole), legends
+      // list their entries downwards, and an x axis title ends at the axis's end instead of running off.
+      var limit = Math.round(width * 0.55);
+      limitLabels(spec, limit, width - limit);
+      fitCellText(spec, spec.data, width - limit, font);
+      config.axis = Object.assign({}, config.axis, { labelLimit: Math.min(limit, (config.axis || {}).labelLimit || limit) });
+      config.axisX = Object.assign({ titleAnchor: "end" }, config.axisX);
+      spec.padding = { top: 5, left: 5, bottom: 5, right: 20 };   // room for half of the last x label
+      config.legend = Object.assign({}, config.legend, {
+        // A bottom legend starts where the plot starts, to the right of the axis labels.
+        direction: "vertical", labelLimit: width - limit - 45, titleLimit: width - limit - 25 });
+    }
+    return spec;
+  }
+
+  function limitLabels(node, limit, plotWidth) {
+    if (!node || typeof node !== "object") return;
+    if (node.encoding) {
+      ["x", "y"].forEach(function (ch) {
+        var axis = node.encoding[ch] && node.encoding[ch].axis;
+        if (!axis || typeof axis !== "object") return;
+        if (axis.labelLimit === undefined || axis.labelLimit > limit) axis.labelLimit = limit;
+        // Explicit tick values on a narrow x axis: keep every second (third, ...) one so that labels fit.
+        if (ch === "x" && Array.isArray(axis.values)) {
+          var room = Math.max(2, Math.floor(plotWidth / 48));
+          var step = Math.ceil(axis.values.length / room);
+          if (step > 1) axis.values = axis.values.filter(function (v, i) { return i % step === 0; });
+        }
+      });
+    }
+    ["layer", "hconcat", "vconcat", "concat"].forEach(function (key) {
+      if (Array.isArray(node[key])) node[key].forEach(function (child) { limitLabels(child, limit, plotWidth); });
+    });
+    if (node.spec) limitLabels(node.spec, limit, plotWidth);
+  }
+
+  // Text drawn in the cells of a matrix (one column per x value): smaller, and cut with an ellipsis, rather
+  // than spilling over its neighbours. The cell's colour and the data table still say it in full.
+  function fitCellText(node, data, plotWidth, font) {
+    if (!node || typeof node !== "object") return;
+    data = node.data || data;
+    var mark = node.mark, x = node.encoding && node.encoding.x;
+    var type = mark && (typeof mark === "string" ? mark : mark.type);
+    if (type === "text" && x && x.field && (x.type === "nominal" || x.type === "ordinal") && data && data.values) {
+      var columns = {};
+      data.values.forEach(function (row) { columns[row[x.field]] = true; });
+      var room = plotWidth / Math.max(1, Object.keys(columns).length) - 6;
+      if (typeof mark === "string") mark = node.mark = { type: "text" };
+      var size = mark.fontSize || 12;
+      var widest = 0;
+      var field = node.encoding.text && node.encoding.text.field;
+      if (field) data.values.forEach(function (row) { widest = Math.max(widest, textWidth(String(row[field]), size, font)); });
+      if (widest > room) mark.fontSize = Math.max(9, Math.floor(size * room / widest));
+      mark.limit = Math.max(12, Math.floor(room));
+    }
+    ["layer", "hconcat", "vconcat", "concat"].forEach(function (key) {
+      if (Array.isArray(node[key])) node[key].forEach(function (child) { fitCellText(child, data, plotWidth, font); });
+    });
+  }
+
+  // Vega's own layout of legends (not expressible in Vega-Lite): on narrow screens, one legend under another.
+  function stackLegends(vgSpec) {
+    vgSpec.config = vgSpec.config || {};
+    vgSpec.config.legend = vgSpec.config.legend || {};
+    vgSpec.config.legend.layout = { bottom: { anchor: "start", direction: "vertical", margin: 8 } };
+    return vgSpec;
+  }
+
   function renderCharts() {
     finalizeAll();
-    if (typeof window.vegaEmbed !== "function") return;
+    var pass = ++generation;
+    drawnDark = isDark();
     var figures = document.querySelectorAll("figure.bf-chart[data-chart-spec]");
-    var dark = isDark();
+    if (!figures.length) return;
+    var dark = drawnDark;
     Array.prototype.forEach.call(figures, function (fig) {
       var target = fig.querySelector(".bf-chart-view");
       var url = new URL(fig.getAttribute("data-chart-spec"), document.baseURI).href;
-      loadSpec(url).then(function (spec) {
-        if (!document.body.contains(fig)) return;
+      Promise.all([loadVega(), loadSpec(url)]).then(function (loaded) {
+        var embed = loaded[0], spec = loaded[1];
+        if (pass !== generation || !document.body.contains(fig)) return;
         var holder = target.querySelector(".bf-chart-live");
         if (!holder) {
           holder = document.createElement("div");
           holder.className = "bf-chart-live";
           target.appendChild(holder);
         }
-        var copy = JSON.parse(JSON.stringify(spec));
-        if (dark) {
-          copy.title && copy.title.subtitleColor && (copy.title.subtitleColor = "#bbbbbb");
-        }
-        return window.vegaEmbed(holder, copy, {
+        var copy = adapt(JSON.parse(JSON.stringify(spec)), holder.clientWidth, dark);
+        fig.setAttribute("data-drawn-width", String(holder.clientWidth));
+        return embed(holder, copy, {
           actions: false,
           renderer: "svg",
           theme: dark ? "dark" : undefined,
           config: { background: null },
-          tooltip: { theme: dark ? "dark" : "light" }
+          tooltip: { theme: dark ? "dark" : "light" },
+          patch: holder.clientWidth < NARROW ? stackLegends : undefined
         }).then(function (result) {
+          if (pass !== generation) { result.finalize(); return; }
           views.push(result);
           fig.classList.add("is-live");
           fig.setAttribute("data-theme", dark ? "dark" : "light");
@@ -67,7 +209,7 @@
         });
       }).catch(function (err) {
         fig.classList.remove("is-live");
-        if (window.console) console.warn(err);
+        if (window.console) console.error(err);
       });
     });
   }
@@ -225,26 +367,160 @@
     });
   }
 
+  /* ------------------------------------------------------------------ search: a page named as asked comes first */
+  /* Material's search appends a prefix wildcard to every term and ranks the rarer expansions higher, so
+   * 京东 ranks 京东青绿纪念币 above the page named 京东; and its Chinese query segmentation keeps only the
+   * longest proper prefix it knows (小红书 becomes 小*). A reader who types a page's exact name should find
+   * that page first: when the query is a page's title (or a part of a "平台 · 名称" title), that page is put
+   * at the top of Material's result list (added when Material did not list it). */
+
+  var siteBase = (function () {
+    var cfg = document.getElementById("__config");
+    try { return new URL(JSON.parse(cfg.textContent).base + "/", location.href); } catch (e) { return null; }
+  })();
+  var titles = null;
+
+  function squash(text) { return String(text).replace(/[\s\u200b]+/g, "").toLowerCase(); }
+
+  function htmlText(html) {
+    return new DOMParser().parseFromString("<body>" + html, "text/html").body.textContent || "";
+  }
+
+  function loadTitles() {
+    if (!titles) {
+      titles = fetch(new URL("search/search_index.json", siteBase).href).then(function (r) {
+        if (!r.ok) throw new Error("search index: HTTP " + r.status);
+        return r.json();
+      }).then(function (index) {
+        var map = new Map();
+        index.docs.forEach(function (doc) {
+          if (doc.location.indexOf("#") !== -1) return;        // sections: only whole pages
+          var title = htmlText(doc.title).replace(/\u200b/g, "").trim();
+          var names = [title].concat(title.split(" · ").slice(1));
+          names.forEach(function (name) {
+            var key = squash(name);
+            if (!key) return;
+            if (!map.has(key)) map.set(key, []);
+            map.get(key).push({ href: new URL(doc.location, siteBase).href, title: title });
+          });
+        });
+        return map;
+      });
+      titles.catch(function () { titles = null; });
+    }
+    return titles;
+  }
+
+  function itemHref(li) {
+    var a = li.querySelector("a.md-search-result__link");
+    return a ? a.href.split(/[?#]/)[0] : null;
+  }
+
+  function resultItem(hit) {
+    var li = document.createElement("li");
+    li.className = "md-search-result__item";
+    var a = document.createElement("a");
+    a.className = "md-search-result__link";
+    a.href = hit.href;
+    a.tabIndex = -1;
+    var article = document.createElement("article");
+    article.className = "md-search-result__article md-typeset";
+    var icon = document.createElement("div");
+    icon.className = "md-search-result__icon md-icon";
+    var h1 = document.createElement("h1");
+    h1.textContent = hit.title;
+    article.appendChild(icon);
+    article.appendChild(h1);
+    a.appendChild(article);
+    li.appendChild(a);
+    return li;
+  }
+
+  function promoteExactNames(input, list) {
+    var query = squash(input.value);
+    if (!query || !siteBase) return;
+    loadTitles().then(function (map) {
+      if (squash(input.value) !== query) return;           // the reader typed on
+      var hits = map.get(query);
+      if (!hits) return;
+      var items = Array.prototype.slice.call(list.children);
+      var first = items.slice(0, hits.length).map(itemHref);
+      if (hits.every(function (h, i) { return first[i] === h.href; })) return;
+      for (var i = hits.length - 1; i >= 0; i--) {
+        var li = null;
+        for (var k = 0; k < list.children.length; k++) {
+          if (itemHref(list.children[k]) === hits[i].href) { li = list.children[k]; break; }
+        }
+        list.insertBefore(li || resultItem(hits[i]), list.firstElementChild);
+      }
+    }).catch(function (err) { if (window.console) console.error(err); });
+  }
+
+  var watchedList = null;
+  function watchSearch() {
+    var input = document.querySelector("input.md-search__input");
+    var list = document.querySelector(".md-search-result__list");
+    if (!input || !list || list === watchedList) return;
+    watchedList = list;
+    var promote = function () { promoteExactNames(input, list); };
+    new MutationObserver(promote).observe(list, { childList: true });
+    input.addEventListener("keyup", promote);   // also when Material finds nothing and leaves the list empty
+  }
+
+  /* ------------------------------------------------------------------ names for Material's unnamed widgets */
+
+  var LABELS = {
+    zh: { progress: "页面加载进度" },
+    en: { progress: "Page loading progress" }
+  };
+
+  function nameWidgets() {
+    var lang = (document.documentElement.lang || "zh").slice(0, 2);
+    var labels = LABELS[lang] || LABELS.zh;
+    var dialog = document.querySelector(".md-search[role=dialog]");
+    var input = document.querySelector("input.md-search__input");
+    if (dialog && input && !dialog.hasAttribute("aria-label")) {
+      dialog.setAttribute("aria-label", input.getAttribute("aria-label") || input.getAttribute("placeholder") || "");
+    }
+    var progress = document.querySelector(".md-progress[role=progressbar]");
+    if (progress && !progress.hasAttribute("aria-label")) progress.setAttribute("aria-label", labels.progress);
+  }
+
+  var resizeTimer = null;
+  function onResize() {
+    clearTimeout(resizeTimer);
+    resizeTimer = setTimeout(function () {
+      var stale = Array.prototype.some.call(document.querySelectorAll("figure.bf-chart.is-live"), function (fig) {
+        var holder = fig.querySelector(".bf-chart-live");
+        return holder && Math.abs(holder.clientWidth - Number(fig.getAttribute("data-drawn-width"))) > 24;
+      });
+      if (stale) renderCharts();   // titles re-wrap and legends re-stack for the new width
+    }, 200);
+  }
+
   /* ------------------------------------------------------------------ wiring */
 
   function onPage() {
     renderCharts();
     setupCatalogues();
+    watchSearch();
+    nameWidgets();
   }
 
   var observer = null;
+  var drawnDark = null;   // the palette the charts were last drawn for
   function watchScheme() {
     if (observer || !document.body) return;
-    observer = new MutationObserver(function (mutations) {
-      for (var i = 0; i < mutations.length; i++) {
-        if (mutations[i].attributeName === "data-md-color-scheme") { renderCharts(); return; }
-      }
+    // Material sets the attribute again on every instant navigation: re-render only when the palette changes.
+    observer = new MutationObserver(function () {
+      if (drawnDark !== null && isDark() !== drawnDark) renderCharts();
     });
     observer.observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
   }
 
   function start() {
     watchScheme();
+    window.addEventListener("resize", onResize);
     if (window.document$ && typeof window.document$.subscribe === "function") {
       window.document$.subscribe(onPage);
     } else {

@@ -1,0 +1,71 @@
+"""Material's search finds every platform, partner and collectible by name: the first result is its page."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.pages import record_file
+from generator.validate import load_dataset
+
+from .conftest import DESKTOP, PREFIX, ROOT, Tab, _context, editions
+
+pytestmark = pytest.mark.browser
+
+
+def names() -> list[tuple[str, str, str, str]]:
+    """(edition, name, page path, record id) of every record with a page, from the dataset.
+
+    The Chinese edition is searched by Chinese name; the English edition by its English name and, as a reader
+    who knows the Chinese name would, by the Chinese one too when the English page shows it.
+    """
+    ds = load_dataset(ROOT / "data")
+    out = []
+    for lang in editions():
+        for kind in ("platforms", "partners", "collectibles"):
+            for r in getattr(ds, kind):
+                url, _ = record_file(kind, r.id)
+                out.append((lang, getattr(r.name, lang), PREFIX[lang] + url, r.id))
+    return out
+
+
+NAMES = names()
+
+
+@pytest.fixture(scope="module")
+def search_tabs(browser, server):
+    """One tab per edition with the search box open on the home page (the search index loads once)."""
+    tabs: dict[str, Tab] = {}
+
+    def get(lang: str) -> Tab:
+        if lang not in tabs:
+            t = Tab(_context(browser, DESKTOP), server)
+            t.open(PREFIX[lang])
+            t.page.locator("input.md-search__input").click()
+            tabs[lang] = t
+        return tabs[lang]
+
+    yield get
+    for t in tabs.values():
+        t.context.close()
+
+
+@pytest.mark.parametrize("lang,name,path", [n[:3] for n in NAMES], ids=[f"{n[0]}:{n[3]}" for n in NAMES])
+def test_search_finds_by_name(search_tabs, lang, name, path):
+    tab = search_tabs(lang)
+    p = tab.page
+    box = p.locator("input.md-search__input")
+    box.fill("")
+    p.wait_for_function("() => !document.querySelector('.md-search-result__list li')")
+    # Typing CJK with keyboard.type sends no key events and Material's search waits for one: fill, then End.
+    box.fill(name)
+    box.press("End")
+    first_href = """path => { const a = document.querySelector('.md-search-result__list > li a.md-search-result__link');
+                             return a && new URL(a.href).pathname === path; }"""
+    try:
+        p.wait_for_function(first_href, arg="/" + path, timeout=3000)
+    except Exception:
+        shown = p.evaluate("""() => Array.from(document.querySelectorAll('.md-search-result__list > li'))
+            .slice(0, 5).map(li => new URL(li.querySelector('a').href).pathname)""")
+        pytest.fail(f"searching {name!r}: the first result is not /{path}; the results: {shown}")
+    problems = tab.rec.take()
+    assert not problems, "\n".join(problems)
