@@ -24,6 +24,7 @@ $(STAMP): requirements.txt
 	@rm -f $(VENV)/.installed-*; touch $@
 
 $(NODE_STAMP): package.json package-lock.json
+	@scripts/ensure-system-deps node
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
