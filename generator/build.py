@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -603,15 +604,16 @@ def _catalogue_row(c: Any, idx: dict, lang: str, trans: Any) -> list:
 
 
 def _mark(text: str) -> str:
-    """Put the generated-file marker on the second line, after the page's H1.
+    """Front matter with the page's title, then the generated-file marker, then the page.
 
-    MkDocs takes a page's title from its first element only when that is the H1, so the marker (an HTML
-    comment) cannot come first.
+    The title is the H1's text as HTML (Markdown escapes removed, entities kept), so that a name such as
+    <script> stays escaped where the theme prints the title unescaped (<title>, the header).
     """
-    head, sep, rest = text.partition("\n")
-    if head.startswith("# "):
-        return f"{head}\n{MARKER}\n{rest}"
-    return f"{MARKER}\n{text}"
+    head = text.partition("\n")[0]
+    if not head.startswith("# "):
+        return f"{MARKER}\n{text}"
+    title = re.sub(r"<[^>]+>", "", re.sub(r"\\(.)", r"\1", head[2:])).strip()
+    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n{MARKER}\n{text}"
 
 
 def _tidy(text: str) -> str:

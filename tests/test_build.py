@@ -40,8 +40,9 @@ def test_generated_pages_start_with_the_marker(generated):
     pages = [k for k in generated if k.endswith(".md")]
     assert pages
     for k in pages:
-        head, marker = generated[k].decode("utf-8").split("\n")[:2]
-        assert head.startswith("# ") and marker == MARKER, k
+        lines = generated[k].decode("utf-8").split("\n")
+        assert lines[0] == "---" and lines[1].startswith("title: ") and lines[2] == "---", k
+        assert lines[3] == MARKER and lines[4].startswith("# "), k
 
 
 def test_page_titles_come_from_the_h1(built):
