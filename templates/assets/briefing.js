@@ -99,6 +99,8 @@
       if (dark && title.subtitleColor) title.subtitleColor = "#bbbbbb";
     }
     config.axisTemporal = Object.assign({ labelFlush: true }, config.axisTemporal);
+    // Legend symbols that no colour encodes (the shape legends) are black by default: unseen on dark.
+    if (dark) config.legend = Object.assign({}, config.legend, { symbolFillColor: "#d8d8d8", symbolStrokeColor: "#d8d8d8" });
     if (width > 0 && width < NARROW) {
       // Narrow screens: axis labels may take 55% of the width (the data table has them whole), legends
       // list their entries downwards, and an x axis title ends at the axis's end instead of running off.

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from generator.pages import record_file
 from generator.validate import load_dataset
@@ -69,3 +72,23 @@ def test_search_finds_by_name(search_tabs, lang, name, path):
         pytest.fail(f"searching {name!r}: the first result is not /{path}; the results: {shown}")
     problems = tab.rec.take()
     assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("record", ["jd", "wonderland-magazine"])
+def test_choosing_the_first_result_opens_the_page(new_tab, record):
+    """Material ranks 京东 low (rarer names that start with it first) and finds nothing for 《WonderLand》杂志:
+    either way the first result is the page, and choosing it opens the page and closes the search."""
+    lang, name, path, _ = next(n for n in NAMES if n[0] == "zh" and n[3] == record)
+    tab = new_tab()
+    tab.open("")
+    p = tab.page
+    box = p.locator("input.md-search__input")
+    box.click()
+    box.fill(name)
+    box.press("End")
+    first = p.locator(".md-search-result__list > li a.md-search-result__link").first
+    expect(first).to_have_attribute("href", re.compile(re.escape(path) + r"(\?h=.*)?$"))  # ?h=: highlight
+    first.click()
+    p.wait_for_url(re.compile(re.escape(tab.url(path)) + r"(\?h=.*)?$"))
+    expect(p.locator("article.md-content__inner > h1")).to_have_text(re.compile("^" + re.escape(name) + "¶?$"))
+    expect(p.locator(".md-search-result__list")).to_be_hidden()
