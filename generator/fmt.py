@@ -51,7 +51,8 @@ def _zh_segments(text: str) -> list[tuple[bool, str]]:
 
 
 def _md_plain(text: str) -> str:
-    text = html.escape(text, quote=True)
+    # Quotes need no escaping in Markdown text, and &#x27; would get its # escaped by the next line.
+    text = html.escape(text, quote=False)
     text = _MD_SPECIAL.sub(r"\\\1", text)
     # A line break in data must not start a new Markdown block.
     return re.sub(r"\s*\n\s*", " ", text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import posixpath
 import types
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +46,10 @@ def _finalize(value: Any) -> Any:
 
 
 def _memo(key: tuple, make) -> str:
-    out = _fmt_memo.get(key)
+    try:
+        out = _fmt_memo.get(key)
+    except TypeError:  # an unhashable part: no memo
+        return make()
     if out is None:
         if len(_fmt_memo) > _MEMO_LIMIT:
             _fmt_memo.clear()
@@ -53,9 +57,19 @@ def _memo(key: tuple, make) -> str:
     return out
 
 
+def _exact(value: Any) -> Any:
+    """A hashable key that tells apart values that compare equal but print differently (9.9 and 9.90)."""
+    if isinstance(value, Decimal):
+        return ("D", str(value))
+    fields = getattr(value, "__dict__", None)
+    if fields is not None and hasattr(type(value), "model_fields"):
+        return (value.__class__, tuple(_exact(v) for v in fields.values()))
+    return value
+
+
 def quantity(q: Any, lang: str, unit: str = "count") -> str:
     """fmt.quantity, memoized."""
-    return _memo(("q", lang, unit, q.__class__, repr(q)), lambda: fmt.quantity(q, lang, unit))
+    return _memo(("q", lang, unit, q.__class__, _exact(q)), lambda: fmt.quantity(q, lang, unit))
 
 
 def date(d: Any, lang: str) -> str:
@@ -65,7 +79,7 @@ def date(d: Any, lang: str) -> str:
 
 def number(value: Any, lang: str) -> str:
     """fmt.number, memoized."""
-    return _memo(("n", lang, value.__class__, repr(value)), lambda: fmt.number(value, lang))
+    return _memo(("n", lang, value.__class__, _exact(value)), lambda: fmt.number(value, lang))
 
 
 _PLAIN_CALLABLES: dict[Any, bool] = {}
