@@ -43,7 +43,12 @@ def search_tabs(browser, server):
         if lang not in tabs:
             t = Tab(_context(browser, DESKTOP), server)
             t.open(PREFIX[lang])
-            t.page.locator("input.md-search__input").click()
+            box = t.page.locator("input.md-search__input")
+            box.click()
+            # Wait (generously) for the search worker to build its index: the tests then time the search alone.
+            box.fill(next(n[1] for n in NAMES if n[0] == lang))
+            box.press("End")
+            t.page.locator(".md-search-result__list > li").first.wait_for(timeout=15_000)
             tabs[lang] = t
         return tabs[lang]
 
