@@ -117,7 +117,8 @@ def incremental_worker(data: str, out: str) -> None:
     regen = Regenerator(Path(data), Path(out), parallel=True)
     first = regen.run()
     results: list[dict[str, Any]] = [{"edit": "first build (warms the caches)", "seconds": round(first.seconds, 2),
-                                      "written": len(first.written), "unchanged": first.unchanged}]
+                                      "written": len(first.written), "unchanged": first.unchanged,
+                                      "written_files": first.written[:20]}]
     path = Path(data) / "collectibles.yaml"
     for what, old, new in EDITS:
         text = path.read_text(encoding="utf-8")
@@ -226,7 +227,8 @@ def report(sizes: list[Size]) -> str:
             f"{s.generation['peak_mb']} MB, {s.generated_files} files)",
             f"  mkdocs build     {s.site_build['seconds']:>8}s  (cpu {s.site_build['cpu_seconds']}s, peak "
             f"{s.site_build['peak_mb']} MB, both editions)",
-            f"  generation share {s.generation_share:>8.1%}  of the mkdocs build",
+            f"  generation share {s.generation_share:>8.1%}  of the mkdocs build (wall clock; cpu time: "
+            f"{s.generation['cpu_seconds'] / max(s.site_build['cpu_seconds'], 1e-9):.1%})",
             f"  pages            {s.pages:>8}   {s.pages_per_second} pages/s (mkdocs), {s.ms_per_page} ms/page "
             f"(generation + build)",
             f"  site size        {s.site_mb:>8} MB  median page {s.median_page_kb} KB, largest {s.largest_page_kb} KB "
@@ -239,7 +241,8 @@ def report(sizes: list[Size]) -> str:
                 lines.append(f"  {e['edit']}: {e['peak_mb']} MB")
             elif "written" in e:
                 extra = f", {e['pages_rendered']} pages rendered" if "pages_rendered" in e else ""
-                lines.append(f"  edit: {e['edit']}: {e['seconds']}s, {e['written']} written, "
+                cpu = f" (cpu {e['cpu_seconds']}s)" if "cpu_seconds" in e else ""
+                lines.append(f"  edit: {e['edit']}: {e['seconds']}s{cpu}, {e['written']} written, "
                              f"{e['unchanged']} unchanged{extra}")
             else:
                 lines.append(f"  edit: {e['edit']}: {e['seconds']}s {' '.join(e.get('report', []))}")

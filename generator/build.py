@@ -316,11 +316,14 @@ def generate(ds: Dataset, langs: tuple[str, ...] = LANGS, static: bool = True, s
         cache.set_world(World(ds, idx, shared, {}))
     with progress(len(pages) * len(langs), "pages", enabled=show_progress) as bar:
         def work(lang: str, bar: Any, forked: bool) -> _Edition:
-            return _edition(lang, ds, idx, urls, source_line, shared, pages, static, cache, bar, forked)
+            edition = _edition(lang, ds, idx, urls, source_line, shared, pages, static, cache, bar, forked)
+            if lang == langs[-1] and cache is None:  # the data files too (in the forked process, if any)
+                edition.downloads = dataset_files(ds)
+            return edition
 
         editions = _per_edition(work, langs, parallel, bar)
     # What both editions share, once the editions are done (vl-convert's bundle after any fork, too).
-    downloads = dataset_files(ds) if cache is None else _dataset_files_by_record(ds, cache)
+    downloads = editions[langs[-1]].downloads if cache is None else _dataset_files_by_record(ds, cache)
     bundle = vega_bundle()
     own_assets = {p.name: p.read_bytes() for p in sorted(ASSET_SRC.iterdir()) if p.is_file()}
     from .schema import schemas
@@ -374,6 +377,7 @@ class _Edition:
     records: dict = field(default_factory=dict)  # for the cache: pages and what they read
     views: dict = field(default_factory=dict)    # for the cache: what pages can see of each chart
     kept: Any = None                             # for the cache: the charts and the fields they read
+    downloads: dict[str, bytes] = field(default_factory=dict)  # the data files (made with the last edition)
 
 
 def _edition(lang: str, ds: Dataset, idx: dict, urls: dict, source_line: Any, shared: dict, pages: list,

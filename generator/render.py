@@ -257,7 +257,13 @@ class PageHelpers:
         return fmt.md(name)
 
     def _(self, message: str) -> Markup:
-        return Markup(self.trans.gettext(message))
+        # Remembered per Translations object (one per build and language): templates ask for the same few
+        # hundred messages on every page. The first lookup still notes a missing translation.
+        memo = self.trans.__dict__.setdefault("_bf_markup", {})
+        out = memo.get(message)
+        if out is None:
+            out = memo[message] = Markup(self.trans.gettext(message))
+        return out
 
     def q(self, q: Any, unit: str = "count") -> str:
         return quantity(q, self.lang, unit)
