@@ -103,7 +103,10 @@ class TrackedIndex(TrackedMapping):
         return value
 
     def get(self, key: Any, default: Any = None) -> Any:
-        return self[key] if key in self._m else default
+        if key in self._m:
+            return self[key]
+        self._t.deps.add(self._name + (key,))  # absent now: the page changes if it appears
+        return default
 
 
 class TrackedList:
