@@ -103,10 +103,7 @@ class TrackedIndex(TrackedMapping):
         return value
 
     def get(self, key: Any, default: Any = None) -> Any:
-        if key in self._m:
-            return self[key]
-        self._t.deps.add(self._name + (key,))  # absent now: the page changes if it appears
-        return default
+        return self[key] if key in self._m else default
 
 
 class TrackedList:
