@@ -317,13 +317,13 @@ def generate(ds: Dataset, langs: tuple[str, ...] = LANGS, static: bool = True, s
     with progress(len(pages) * len(langs), "pages", enabled=show_progress) as bar:
         def work(lang: str, bar: Any, forked: bool) -> _Edition:
             edition = _edition(lang, ds, idx, urls, source_line, shared, pages, static, cache, bar, forked)
-            if lang == langs[-1] and cache is None:  # the data files too (in the forked process, if any)
+            if lang == langs[0] and cache is None:  # the data files too (in the forked process, if any)
                 edition.downloads = dataset_files(ds)
             return edition
 
         editions = _per_edition(work, langs, parallel, bar)
     # What both editions share, once the editions are done (vl-convert's bundle after any fork, too).
-    downloads = editions[langs[-1]].downloads if cache is None else _dataset_files_by_record(ds, cache)
+    downloads = editions[langs[0]].downloads if cache is None else _dataset_files_by_record(ds, cache)
     bundle = vega_bundle()
     own_assets = {p.name: p.read_bytes() for p in sorted(ASSET_SRC.iterdir()) if p.is_file()}
     from .schema import schemas
@@ -445,7 +445,8 @@ def render_edition(lang: str, pages: list, env: Any, trans: Any, ds: Dataset, id
 
 
 def _per_edition(work: Any, langs: tuple[str, ...], parallel: bool, bar: Any) -> dict[str, Any]:
-    """{lang: work(lang, bar, forked)}; when parallel, every edition but the first runs in a forked process.
+    """{lang: work(lang, bar, forked)}; when parallel, every edition but the last runs in a forked process
+    (the last is the English one, the slowest to render; the Chinese one also makes the data files).
 
     A child sends its result back pickled through a pipe. If a child fails, its edition is done again here,
     so that its error is raised as it would be without children.
@@ -459,7 +460,7 @@ def _per_edition(work: Any, langs: tuple[str, ...], parallel: bool, bar: Any) ->
     children: dict[str, tuple[int, int]] = {}
     results: dict[str, Any] = {}
     try:
-        for lang in langs[1:]:
+        for lang in langs[:-1]:
             read_end, write_end = os.pipe()
             pid = os.fork()
             if pid == 0:  # the child: build, send, leave without running the parent's exit handlers
@@ -474,13 +475,15 @@ def _per_edition(work: Any, langs: tuple[str, ...], parallel: bool, bar: Any) ->
                     os._exit(code)
             os.close(write_end)
             children[lang] = (pid, read_end)
-        results[langs[0]] = work(langs[0], bar, False)
+        results[langs[-1]] = work(langs[-1], bar, False)
     finally:
         for lang, (pid, read_end) in children.items():
+            if langs[-1] not in results:  # this process failed: its error goes up, the children are not needed
+                os.kill(pid, 9)
             with os.fdopen(read_end, "rb") as fh:
                 payload = fh.read()
             _, status = os.waitpid(pid, 0)
-            if langs[0] in results:  # not when the parent's own edition failed: that error goes up
+            if langs[-1] in results:  # not when the parent's own edition failed: that error goes up
                 if status == 0 and payload:
                     results[lang] = pickle.loads(payload)
                     bar.update(len(results[lang].files))

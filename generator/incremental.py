@@ -103,7 +103,10 @@ class TrackedIndex(TrackedMapping):
         return value
 
     def get(self, key: Any, default: Any = None) -> Any:
-        return self[key] if key in self._m else default
+        if key in self._m:
+            return self[key]
+        self._t.deps.add(self._name + (key,))  # absent now: the page changes if it appears
+        return default
 
 
 class TrackedList:
@@ -259,7 +262,7 @@ class RenderCache:
         self._ds: Any = None
         self._world: World | None = None
         self._fingerprints: dict[str, Any] = {}
-        self._changes: dict[str, Changes | None] = {}
+        self._changes: dict[str, frozenset | None] = {}   # lang -> inputs that changed since the last build
         self._next: dict[tuple[str, str], _Entry] = {}
         self._charts_next: dict[str, _Charts] = {}
         # Per-record memos (catalogue rows, dataset.json parts, CSV rows), valid while the records they came
@@ -296,29 +299,37 @@ class RenderCache:
         return self._charts_next.get(lang)
 
     def begin_edition(self, lang: str, extra: Any, views: dict[str, Any]) -> None:
-        """Start rendering a language: its pages are reused only under the same fingerprint (base, extra)."""
+        """Start rendering a language: its pages are reused only under the same fingerprint (base, extra).
+
+        Every input the language's pages read last time is compared once, here; a page is then reused when
+        none of its inputs is among the changed ones.
+        """
         assert self._world is not None
         self._world.charts[lang] = views
         fingerprint = self._fingerprints[lang] = (self._base, extra)
         ok = self._usable and self.world is not None and fingerprint == self.fingerprints.get(lang)
-        self._changes[lang] = Changes(self.world, self._world) if ok else None  # type: ignore[arg-type]
+        if not ok:
+            self._changes[lang] = None
+            return
+        changes = Changes(self.world, self._world)  # type: ignore[arg-type]
+        inputs: set[tuple] = set()
+        for (page_lang, _file), entry in self.pages.items():
+            if page_lang == lang:
+                inputs.update(entry.deps)
+        self._changes[lang] = frozenset(dep for dep in inputs if changes.changed(dep))  # type: ignore[assignment]
 
     def reuse(self, lang: str, page: Any) -> _Entry | None:
         """The page as the previous build rendered it, if none of its inputs changed."""
-        changes = self._changes.get(lang)
+        changed = self._changes.get(lang)
         entry = self.pages.get((lang, page.file))
-        if entry is None or changes is None:
+        if entry is None or changed is None:
             return None
         if (entry.template, entry.url, entry.title_key) != (page.template, page.url, page.title_key):
             return None
         if entry.context.keys() != page.context.keys() or \
                 not all(_same(entry.context[k], page.context[k]) for k in page.context):
             return None
-        changed = changes.changed
-        for dep in entry.deps:
-            if changed(dep):
-                return None
-        return entry
+        return entry if entry.deps.isdisjoint(changed) else None
 
     def entry(self, page: Any, tracker: Tracker, data: bytes) -> _Entry:
         """What to remember of a page just rendered."""

@@ -37,17 +37,28 @@ def _is_ours(path: Path, rel: str, manifest: set[str]) -> bool:
     return False
 
 
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# Files are created with mode 0o644; only a umask that takes bits away from it needs a chmod afterwards.
+_UMASK_HIDES_644 = bool(_umask() & 0o644)
+
+
 def _atomic_write(path: Path, data: bytes, made: set[str] | None = None) -> None:
     """Write to a temporary file beside the target, then rename it over the target.
 
-    made: folders already created in this run (a build writes 20,000 files into a few folders; creating
-    each folder once, and opening the temporary file directly, made writing three times faster).
+    made: folders already created in this run (each folder is created once; with the temporary file
+    opened directly, a build of 20,000 files makes a third of the system calls it used to).
     """
     folder = str(path.parent)
     if made is None or folder not in made:
         path.parent.mkdir(parents=True, exist_ok=True)
         if made is not None:
             made.add(folder)
+    chmod = _UMASK_HIDES_644
     for attempt in range(100):
         tmp = f"{folder}/.{path.name}.{os.getpid()}.{attempt}.tmp"
         try:
@@ -57,10 +68,12 @@ def _atomic_write(path: Path, data: bytes, made: set[str] | None = None) -> None
             continue
     else:  # pragma: no cover - a hundred stale temporary files of this process
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
+        chmod = True
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            os.fchmod(fh.fileno(), 0o644)
+            if chmod:
+                os.fchmod(fh.fileno(), 0o644)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
