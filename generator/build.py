@@ -331,6 +331,7 @@ def generate(ds: Dataset, langs: tuple[str, ...] = LANGS, static: bool = True, s
     schema_files = {name: text.encode("utf-8") for name, text in schemas().items()}
     files: dict[str, bytes] = {}
     missing: dict[str, set[str]] = {}
+    pages_by_file = {page.file: page for page in pages}
     for lang in langs:
         edition = editions[lang]
         prefix = EDITION_PREFIX[lang]
@@ -350,7 +351,12 @@ def generate(ds: Dataset, langs: tuple[str, ...] = LANGS, static: bool = True, s
         if edition.missing:
             missing[lang] = edition.missing
         if cache is not None:
-            cache.adopt(lang, edition.records, edition.views, edition.kept)
+            cache.adopt(lang, edition.records, edition.views, edition.kept, pages_by_file)
+            collectibles = idx["collectibles"]
+            for key, (_records, row) in edition.rows.items():  # copies from a fork: keyed to our records
+                c = collectibles.get(key[1])
+                if c is not None:
+                    cache.rows[key] = ((c, idx["platforms"][c.platform]), row)
     if missing:
         lines = [f"missing {lang} translation: {msg!r}" for lang, msgs in missing.items() for msg in sorted(msgs)]
         raise BuildError("\n".join(lines) + "\n(add them to locales/<lang>/LC_MESSAGES/messages.po)")
@@ -377,7 +383,8 @@ class _Edition:
     records: dict = field(default_factory=dict)  # for the cache: pages and what they read
     views: dict = field(default_factory=dict)    # for the cache: what pages can see of each chart
     kept: Any = None                             # for the cache: the charts and the fields they read
-    downloads: dict[str, bytes] = field(default_factory=dict)  # the data files (made with the last edition)
+    downloads: dict[str, bytes] = field(default_factory=dict)  # the data files (made with one edition)
+    rows: dict = field(default_factory=dict)     # for the cache: catalogue rows made in a forked process
 
 
 def _edition(lang: str, ds: Dataset, idx: dict, urls: dict, source_line: Any, shared: dict, pages: list,
@@ -404,7 +411,8 @@ def _edition(lang: str, ds: Dataset, idx: dict, urls: dict, source_line: Any, sh
     for cid, made in statics.result().items():
         chart_bytes[cid].update(made)  # the cache keeps them with the chart
     kept = cache.kept_charts(lang) if cache is not None else None
-    return _Edition(files, chart_bytes, pending, missing, records, views, kept)
+    rows = {k: v for k, v in cache.rows.items() if k[0] == lang} if cache is not None and forked else {}
+    return _Edition(files, chart_bytes, pending, missing, records, views, kept, rows=rows)
 
 
 def render_edition(lang: str, pages: list, env: Any, trans: Any, ds: Dataset, idx: dict, urls: dict, source_line: Any,

@@ -339,14 +339,20 @@ class RenderCache:
         return _Entry(page.template, page.url, page.title_key, dict(page.context), frozenset(deps), data)
 
     def adopt(self, lang: str, records: dict[tuple[str, str], tuple[_Entry, bool]], views: dict[str, Any],
-              kept: _Charts | None) -> None:
-        """Take one language's part of the build (possibly made in a forked process)."""
+              kept: _Charts | None, pages: dict[str, Any] | None = None) -> None:
+        """Take one language's part of the build (possibly made in a forked process).
+
+        pages: this build's pages by file. A page from a forked process holds copies of its records; it gets
+        this process's own, so that the next build compares records by identity rather than field by field.
+        """
         assert self._world is not None
         self._world.charts[lang] = views
         self._fingerprints.setdefault(lang, (self._base, tuple(kept.site_chart_ids) if kept else ()))
         if kept is not None:
             self._charts_next[lang] = kept
         for key, (entry, reused) in records.items():
+            if pages is not None and key[1] in pages:
+                entry.context = dict(pages[key[1]].context)
             self._next[key] = entry
             if reused:
                 self.reused += 1
