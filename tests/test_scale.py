@@ -271,3 +271,16 @@ def test_the_serve_hook_picks_up_an_edit_without_a_restart(tmp_path, monkeypatch
     hook.on_pre_build(config=None)
     assert hook._regenerator is regenerator
     assert "已编辑" in page.read_text(encoding="utf-8")
+
+
+def test_edits_after_a_parallel_first_build_match_a_full_build(tmp_path):
+    """The first build forks one edition; its pages and memos come back from that process and are reused."""
+    synth.write_synth(tmp_path / "data", 150, platforms=3, seed=12)
+    regen = Regenerator(tmp_path / "data", tmp_path / "content", static=False, parallel=True)
+    regen.run()
+    for old, new in (("合成藏品 00009 是一件", "合成藏品 00009 是一件（已编辑）"), ("price: {value: ", "price: {value: 2")):
+        _edit(tmp_path / "data", old, new)
+        result = regen.run()
+        assert result.parsed == 1 and result.reused > 0
+        full = generate(load_dataset(tmp_path / "data"), static=False)
+        assert all((tmp_path / "content" / k).read_bytes() == v for k, v in full.items())
