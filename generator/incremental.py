@@ -8,6 +8,8 @@ always the same as a full build's (tests compare them byte for byte):
   ("- id: ..." up to the next one) is looked up by its text; only new texts are parsed, validated and checked
   for references. Anything unusual (a problem in the data, ids added or removed, a file that does not split
   into records) falls back to the full validate.load_dataset, so errors are reported exactly as always.
+  Changed records go through the model and validate._cross_checks (references, citation coverage); a new
+  kind of check added to load_dataset outside those would need adding here too (tests compare both loads).
 - Rendering: while a page renders, the data it reads is recorded: entries of the lookup tables (idx), record
   lists of the dataset (ds), charts, and shared values. Next time, the page is reused when none of those
   changed, its own record is the same, and templates, translations and generator code are the same.
