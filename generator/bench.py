@@ -49,7 +49,13 @@ class Run:
 
 
 def run_process(cmd: list[str], cwd: Path = ROOT, env: dict | None = None, capture: bool = False) -> Run:
-    """Run a command; its time and resources as wait4 reports them (children it waited for included)."""
+    """Run a command; its time and resources as wait4 reports them (children it waited for included).
+
+    Data still being written back from an earlier step is flushed first (os.sync), so that one step's disk
+    writes are not counted in the next one's time.
+    """
+    if hasattr(os, "sync"):
+        os.sync()
     started = time.perf_counter()
     proc = subprocess.Popen(cmd, cwd=cwd, env=env, stdout=subprocess.PIPE if capture else None, text=True)
     out = proc.stdout.read() if capture and proc.stdout else ""

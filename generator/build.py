@@ -302,20 +302,25 @@ def generate(ds: Dataset, langs: tuple[str, ...] = LANGS, static: bool = True, s
     cache: an incremental.RenderCache; charts and pages whose inputs did not change since its last build
     are reused.
     """
-    urls = url_map(ds)
-    if cache is not None:
-        cache.start(_base_fingerprint(ds, urls, langs, static), ds)
-    idx = indexes(ds)
-    source_line = source_line_factory(ds)
-    shared = {"notation": an.notation_examples(ds), "kinds": list(KINDS), "dictionary": _dictionary(),
-              "kind_labels": KIND_LABELS}
-    pages = plan(ds)
-    if cache is not None:
+    prepared: list[tuple] = []
+
+    def prepare() -> tuple:
+        """Addresses, lookup tables and the page plan: once per process (a forked one makes its own)."""
+        if not prepared:
+            shared = {"notation": an.notation_examples(ds), "kinds": list(KINDS), "dictionary": _dictionary(),
+                      "kind_labels": KIND_LABELS}
+            prepared.append((url_map(ds), indexes(ds), source_line_factory(ds), shared, plan(ds)))
+        return prepared[0]
+
+    if cache is not None:  # the cache compares this build's inputs with the last one's: make them here
         from .incremental import World
 
+        urls, idx, _source_line, shared, pages = prepare()
+        cache.start(_base_fingerprint(ds, urls, langs, static), ds)
         cache.set_world(World(ds, idx, shared, {}))
-    with progress(len(pages) * len(langs), "pages", enabled=show_progress) as bar:
+    with progress(len(plan(ds)) * len(langs), "pages", enabled=show_progress) as bar:
         def work(lang: str, bar: Any, forked: bool) -> _Edition:
+            urls, idx, source_line, shared, pages = prepare()
             edition = _edition(lang, ds, idx, urls, source_line, shared, pages, static, cache, bar, forked)
             if lang == langs[0] and cache is None:  # the data files too (in the forked process, if any)
                 edition.downloads = dataset_files(ds)
@@ -331,6 +336,7 @@ def generate(ds: Dataset, langs: tuple[str, ...] = LANGS, static: bool = True, s
     schema_files = {name: text.encode("utf-8") for name, text in schemas().items()}
     files: dict[str, bytes] = {}
     missing: dict[str, set[str]] = {}
+    urls, idx, _source_line, shared, pages = prepare()
     pages_by_file = {page.file: page for page in pages}
     for lang in langs:
         edition = editions[lang]
