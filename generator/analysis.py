@@ -13,12 +13,17 @@ from .model import (
 )
 
 
+_NO_CITES: Any = object()
+
+
 def cites_of(record: Any, field_name: str | None = None) -> tuple[Citation, ...]:
     """The citations of a record that support one field (or all of the record's)."""
-    if hasattr(record, "cite") and record.cite is not None and not hasattr(record, "cites"):
-        return (record.cite,)
+    cites = getattr(record, "cites", _NO_CITES)  # records with a list of citations first: the common case
+    if cites is _NO_CITES:
+        cite = getattr(record, "cite", None)
+        return (cite,) if cite is not None else ()
     out = []
-    for c in getattr(record, "cites", ()) or ():
+    for c in cites or ():
         if field_name is None or c.fields is None or field_name in c.fields:
             out.append(c)
     return tuple(out)
@@ -53,10 +58,19 @@ class Point:
     """One stated figure placed on a chart: a value or a range, about one platform."""
 
     platform: str
-    subject: Any            # a Figure or a Collectible
-    quantity: Quantity | None
-    unlimited: bool
-    cites: tuple[Citation, ...]
+    subject: Any = field(compare=False)   # a Figure or a Collectible (compared by what charts show of it)
+    quantity: Quantity | None = None
+    unlimited: bool = False
+    cites: tuple[Citation, ...] = ()
+    shown: Any = field(init=False, repr=False, default=None)
+
+    def __post_init__(self) -> None:
+        # What a chart shows of the subject: a platform's figure whole, a collectible's id and name. Two
+        # points are equal when the charts they feed are, so that editing a collectible's description leaves
+        # the price points equal (an incremental build compares them to decide which charts to make again).
+        subject = self.subject
+        shown = subject if isinstance(subject, Figure) else (getattr(subject, "id", None), getattr(subject, "name", None))
+        object.__setattr__(self, "shown", shown)
 
     @property
     def low(self) -> Decimal | None:
@@ -68,16 +82,25 @@ class Point:
 
 
 def _per_dataset(fn):
-    """Remember a function's result for the dataset it last saw: charts and the disclosure table ask for the
-    same points once per platform, which at 10,000 collectibles cost seconds. Callers must not mutate it."""
-    last: list[Any] = [None, None]
+    """Remember a function's result for the datasets it saw lately (and any further arguments): charts, the
+    disclosure table and the pages ask for the same analysis many times. Callers must not mutate a result.
+
+    Keyed by the dataset object, which is kept alive with the result so that its id is not reused; a few
+    datasets at most (a build's, and in an incremental build the one before it).
+    """
+    memo: dict[tuple, tuple[Any, Any]] = {}
 
     @functools.wraps(fn)
-    def wrapper(ds: Dataset):
-        if last[0] is not ds:
-            last[0], last[1] = ds, fn(ds)
-        return last[1]
+    def wrapper(ds: Dataset, *args: Any):
+        key = (id(ds),) + args
+        hit = memo.get(key)
+        if hit is None or hit[0] is not ds:
+            if len(memo) >= 64:
+                memo.clear()
+            hit = memo[key] = (ds, fn(ds, *args))
+        return hit[1]
 
+    wrapper.memo = memo  # type: ignore[attr-defined]
     return wrapper
 
 
@@ -110,23 +133,42 @@ def price_points(ds: Dataset) -> list[Point]:
     return out
 
 
+@_per_dataset
+def edition_points_of(ds: Dataset, platform: str | None = None) -> list[Point]:
+    """edition_points, of one platform (or all of them)."""
+    every = edition_points(ds)
+    return every if platform is None else [p for p in every if p.platform == platform]
+
+
+@_per_dataset
+def price_points_of(ds: Dataset, platform: str | None = None) -> list[Point]:
+    """price_points, of one platform (or all of them)."""
+    every = price_points(ds)
+    return every if platform is None else [p for p in every if p.platform == platform]
+
+
 # --------------------------------------------------------------------------- cross tabs
 
+@_per_dataset
 def mechanics_matrix(ds: Dataset) -> dict[str, dict[str, Sourced]]:
-    """platform -> mechanic -> Sourced(list of what shows it) for mechanics the sources state."""
+    """platform -> mechanic -> Sourced(what shows it, as (kind, id) pairs) for mechanics the sources state.
+
+    Records are named by id, so that editing, say, a collectible's price leaves the matrix equal (an
+    incremental build compares it to decide which pages to render again)."""
     out: dict[str, dict[str, list]] = {p.id: defaultdict(list) for p in ds.platforms}
     cites: dict[tuple[str, str], list] = defaultdict(list)
     for p in ds.platforms:
         for m in p.mechanics:
-            out[p.id][m.mechanic].append(p)
+            out[p.id][m.mechanic].append(("platforms", p.id))
             cites[(p.id, m.mechanic)].append(m.cite)
     for c in ds.collectibles:
         for m in c.obtain:
-            out[c.platform][m].append(c)
+            out[c.platform][m].append(("collectibles", c.id))
             cites[(c.platform, m)].extend(cites_of(c, "obtain"))
     return {pid: {m: Sourced(tuple(v), union(cites[(pid, m)])) for m, v in row.items()} for pid, row in out.items()}
 
 
+@_per_dataset
 def partners_by_type(ds: Dataset) -> dict[str, dict[str, Sourced]]:
     """platform -> partner type -> Sourced(partners), leaving out the platform's own parent company."""
     out: dict[str, dict[str, list]] = {p.id: defaultdict(list) for p in ds.platforms}
@@ -154,12 +196,18 @@ def collectibles_of(ds: Dataset, platform_id: str) -> list[Collectible]:
 DISCLOSURE_FIELDS = ("launch", "entry", "chain", "transfer", "secondary", "edition", "price", "brands", "issued")
 
 
+@_per_dataset
 def disclosure(ds: Dataset) -> dict[str, dict[str, Sourced]]:
     """platform -> field -> Sourced(True/False): what the sources disclose about each platform."""
     out: dict[str, dict[str, Sourced]] = {}
+    editions: dict[str, list[Point]] = defaultdict(list)
+    prices: dict[str, list[Point]] = defaultdict(list)
+    for pt in edition_points(ds):
+        editions[pt.platform].append(pt)
+    for pt in price_points(ds):
+        prices[pt.platform].append(pt)
     for p in ds.platforms:
         figs = {f.measure: f for f in p.figures}
-        own = collectibles_of(ds, p.id)
         row = {
             "launch": Sourced(p.launch is not None, cites_of(p, "launch") if p.launch else ()),
             "entry": Sourced(p.entry is not None, cites_of(p, "entry") if p.entry else ()),
@@ -167,18 +215,17 @@ def disclosure(ds: Dataset) -> dict[str, dict[str, Sourced]]:
             "transfer": Sourced(p.transfer.transfer is not None, (p.transfer.cite,) if p.transfer.cite else ()),
             "secondary": Sourced(p.transfer.secondary is not None, (p.transfer.cite,) if p.transfer.cite else ()),
         }
-        ed = [pt for pt in edition_points(ds) if pt.platform == p.id]
-        pr = [pt for pt in price_points(ds) if pt.platform == p.id]
+        ed, pr = editions.get(p.id, ()), prices.get(p.id, ())
         row["edition"] = Sourced(bool(ed), union(*(pt.cites for pt in ed)))
         row["price"] = Sourced(bool(pr), union(*(pt.cites for pt in pr)))
         row["brands"] = Sourced("brands" in figs, (figs["brands"].cite,) if "brands" in figs else ())
         issued = figs.get("collectibles_issued") or figs.get("collectibles_surveyed")
         row["issued"] = Sourced(issued is not None, (issued.cite,) if issued else ())
-        del own
         out[p.id] = row
     return out
 
 
+@_per_dataset
 def revenue_mix(ds: Dataset) -> dict[str, list]:
     """group -> metrics that are parts of one whole (percent), in data order."""
     groups: dict[str, list] = defaultdict(list)
@@ -188,6 +235,7 @@ def revenue_mix(ds: Dataset) -> dict[str, list]:
     return dict(groups)
 
 
+@_per_dataset
 def timeline(ds: Dataset) -> list:
     """Events by date (year-, month- and day-precision dates sort by their start)."""
     return sorted(ds.events, key=lambda e: (e.date.sort_key(), e.id))

@@ -25,6 +25,7 @@ from .model import KINDS, Dataset
 from .pages import plan, url_map
 from .progress import progress
 from .render import MARKER, PageHelpers, environment
+from .statics import StaticCharts
 from .write import ClashError, write_all
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,22 +133,6 @@ def indexes(ds: Dataset) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- charts
 
-_FONTS_REGISTERED = False
-
-
-def _register_fonts() -> None:
-    global _FONTS_REGISTERED
-    if _FONTS_REGISTERED:
-        return
-    import vl_convert as vlc
-
-    for folder in ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto", "/usr/share/fonts"):
-        if Path(folder).is_dir():
-            vlc.register_font_directory(folder)
-            break
-    _FONTS_REGISTERED = True
-
-
 def _cached(kind: str, key: str, make) -> bytes:
     path = CACHE / "charts" / f"{key}.{kind}"
     if path.exists():
@@ -188,81 +173,21 @@ def _chart_data_files(chart: ch.Chart) -> tuple[dict[str, bytes], dict]:
 
 
 def static_files(spec: dict) -> dict[str, bytes]:
-    """The static SVG and PNG of a chart spec (cached by spec in .cache/charts).
+    """The static SVG and PNG of one chart spec (see statics.py; cached by spec in .cache/charts)."""
+    from .statics import StaticCharts
 
-    The PNG is rasterized from the SVG (vl_convert.svg_to_png), which gives the same bytes as
-    vegalite_to_png at a third of the cost, since Vega runs once.
-    """
-    import vl_convert as vlc
-
-    static_spec = dict(spec, width=ch.STATIC_WIDTH, background="#ffffff")
-    key = hashlib.sha256((json.dumps(static_spec, sort_keys=True) + vlc.get_vega_version()).encode()).hexdigest()[:32]
-
-    def svg_of() -> bytes:
-        global _VLC_STARTED
-        _VLC_STARTED = True
-        return vlc.vegalite_to_svg(static_spec).encode("utf-8")
-
-    def png_of() -> bytes:
-        global _VLC_STARTED
-        _VLC_STARTED = True
-        _register_fonts()
-        return vlc.svg_to_png(svg.decode("utf-8"), scale=2)
-
-    svg = _cached("svg", key, svg_of)
-    return {".svg": svg, ".png": _cached("png", key, png_of)}
-
-
-# Whether this process has run a vl-convert conversion: its runtime starts threads, which a fork does not
-# copy, so a forked process may convert only if the parent never did.
-_VLC_STARTED = False
-
-
-class _StaticCharts:
-    """Static chart renderings made in a background thread while pages render (vl-convert releases the GIL).
-
-    Start it only after any fork: the forked process never calls vl-convert.
-    """
-
-    def __init__(self, specs: dict[str, dict]):
-        import threading
-
-        self.specs = specs
-        self.files: dict[str, dict[str, bytes]] = {}
-        self.error: BaseException | None = None
-        self.thread = threading.Thread(target=self._run, name="static-charts", daemon=True)
-
-    def _run(self) -> None:
-        try:
-            for key, spec in self.specs.items():
-                self.files[key] = static_files(spec)
-        except BaseException as exc:  # noqa: BLE001 - raised again in the main thread by result()
-            self.error = exc
-
-    def start(self) -> "_StaticCharts":
-        if self.specs:
-            self.thread.start()
-        return self
-
-    def result(self) -> dict[str, dict[str, bytes]]:
-        if self.specs:
-            self.thread.join()
-        if self.error is not None:
-            raise self.error
-        return self.files
+    return StaticCharts({"chart": spec}).result()["chart"]
 
 
 def vega_bundle() -> bytes:
     """vega, vega-lite and vega-embed in one script from vl-convert, wrapped so it can load twice."""
-    import vl_convert as vlc
+    from .statics import bundle_versions, javascript_bundle
 
-    key = f"vega-bundle-{vlc.get_vega_version()}-{vlc.get_vega_embed_version()}-{vlc.get_vegalite_versions()[-1]}"
+    key = "vega-bundle-" + hashlib.sha256(bundle_versions().encode()).hexdigest()[:16]
 
     def make() -> bytes:
-        global _VLC_STARTED
-        _VLC_STARTED = True
-        return ("/* vega, vega-lite, vega-embed: bundled by vl-convert-python at build time */\n"
-                "if (!window.vegaEmbed) { (function(){\n" + vlc.javascript_bundle() + "\n})(); }\n").encode("utf-8")
+        return (b"/* vega, vega-lite, vega-embed: bundled by vl-convert-python at build time */\n"
+                b"if (!window.vegaEmbed) { (function(){\n" + javascript_bundle() + b"\n})(); }\n")
 
     return _cached("js", key, make)
 
@@ -279,16 +204,20 @@ def dataset_files(ds: Dataset) -> dict[str, bytes]:
     return out
 
 
+_jieba_memo: list[tuple[list, bytes]] = []
+
+
 def jieba_dictionary(ds: Dataset) -> bytes:
     """A jieba user dictionary of every entity name, so search keeps names like 克蕾欧与小酷 whole."""
-    names = set()
-    for kind in ("platforms", "collectibles", "partners"):
-        for r in getattr(ds, kind):
-            names.add(r.name.zh)
-            if hasattr(r, "platform_name"):
-                names.add(r.platform_name.zh)
+    listed = [r.name.zh for kind in ("platforms", "collectibles", "partners") for r in getattr(ds, kind)]
+    listed += [p.platform_name.zh for p in ds.platforms]
+    if _jieba_memo and _jieba_memo[0][0] == listed:  # the same names as last time (an incremental build)
+        return _jieba_memo[0][1]
+    names = set(listed)
     words = sorted(n.replace(" ", "") for n in names if n and any("\u4e00" <= ch_ <= "\u9fff" for ch_ in n))
-    return "".join(f"{w} 20000 nz\n" for w in words).encode("utf-8")
+    out = "".join(f"{w} 20000 nz\n" for w in words).encode("utf-8")
+    _jieba_memo[:] = [(listed, out)]
+    return out
 
 
 # --------------------------------------------------------------------------- the build
@@ -312,37 +241,47 @@ def generate(ds: Dataset, langs: tuple[str, ...] = LANGS, static: bool = True, s
             prepared.append((url_map(ds), indexes(ds), source_line_factory(ds), shared, plan(ds)))
         return prepared[0]
 
-    if cache is not None:  # the cache compares this build's inputs with the last one's: make them here
+    if cache is not None:  # the cache compares this build's inputs with the last one's
+        cache.start(_base_fingerprint(ds, url_map(ds), langs, static), ds)
+    early: dict[str, tuple] = {}
+    if not _forks(parallel, langs):
+        # One process for every edition: make all their charts first, so that the static renderings of them
+        # all are made beside everything else (lookup tables, pages of both editions, data files).
+        source_line = source_line_factory(ds)
+        for lang in langs:
+            early[lang] = _edition_charts(lang, ds, source_line, static, cache, False)
+    if cache is not None:
         from .incremental import World
 
-        urls, idx, _source_line, shared, pages = prepare()
-        cache.start(_base_fingerprint(ds, urls, langs, static), ds)
+        _urls, idx, _source_line, shared, _pages = prepare()
         cache.set_world(World(ds, idx, shared, {}))
     with progress(len(plan(ds)) * len(langs), "pages", enabled=show_progress) as bar:
         def work(lang: str, bar: Any, forked: bool) -> _Edition:
             urls, idx, source_line, shared, pages = prepare()
-            edition = _edition(lang, ds, idx, urls, source_line, shared, pages, static, cache, bar, forked)
+            edition = _edition(lang, ds, idx, urls, source_line, shared, pages, static, cache, bar, forked,
+                               early.pop(lang, None))
             if lang == langs[0] and cache is None:  # the data files too (in the forked process, if any)
                 edition.downloads = dataset_files(ds)
             return edition
 
         editions = _per_edition(work, langs, parallel, bar)
-    # What both editions share, once the editions are done (vl-convert's bundle after any fork, too).
+    # What both editions share, once the editions are done (while static renderings may still be made).
     downloads = editions[langs[0]].downloads if cache is None else _dataset_files_by_record(ds, cache)
     bundle = vega_bundle()
     own_assets = {p.name: p.read_bytes() for p in sorted(ASSET_SRC.iterdir()) if p.is_file()}
     from .schema import schemas
 
     schema_files = {name: text.encode("utf-8") for name, text in schemas().items()}
+    jieba_dict = jieba_dictionary(ds)
     files: dict[str, bytes] = {}
     missing: dict[str, set[str]] = {}
     urls, idx, _source_line, shared, pages = prepare()
     pages_by_file = {page.file: page for page in pages}
+    for edition in editions.values():
+        edition.finish_statics()
     for lang in langs:
         edition = editions[lang]
         prefix = EDITION_PREFIX[lang]
-        for cid, spec in edition.pending.items():  # static charts a forked process could not make
-            edition.charts[cid].update(static_files(spec))
         for cid, made in edition.charts.items():
             for suffix, data in made.items():
                 files[f"{prefix}{ASSETS}/charts/{cid}{suffix}"] = data
@@ -366,7 +305,7 @@ def generate(ds: Dataset, langs: tuple[str, ...] = LANGS, static: bool = True, s
     if missing:
         lines = [f"missing {lang} translation: {msg!r}" for lang, msgs in missing.items() for msg in sorted(msgs)]
         raise BuildError("\n".join(lines) + "\n(add them to locales/<lang>/LC_MESSAGES/messages.po)")
-    files[f"{ASSETS}/search/jieba_user_dict.txt"] = jieba_dictionary(ds)
+    files[f"{ASSETS}/search/jieba_user_dict.txt"] = jieba_dict
     if cache is not None:
         cache.commit()
     return files
@@ -384,29 +323,42 @@ class _Edition:
 
     files: dict[str, bytes]                      # pages and catalogue.json
     charts: dict[str, dict[str, bytes]]          # chart id -> suffix -> bytes
-    pending: dict[str, dict]                     # chart id -> spec whose static renderings are still to make
     missing: set[str]
     records: dict = field(default_factory=dict)  # for the cache: pages and what they read
     views: dict = field(default_factory=dict)    # for the cache: what pages can see of each chart
     kept: Any = None                             # for the cache: the charts and the fields they read
     downloads: dict[str, bytes] = field(default_factory=dict)  # the data files (made with one edition)
     rows: dict = field(default_factory=dict)     # for the cache: catalogue rows made in a forked process
+    statics: Any = None                          # static renderings still being made (statics.StaticCharts)
+
+    def finish_statics(self) -> None:
+        """Wait for the static renderings and add them to the charts' files (which the cache keeps too)."""
+        if self.statics is not None:
+            for cid, made in self.statics.result().items():
+                self.charts[cid].update(made)
+            self.statics = None
+
+
+def _edition_charts(lang: str, ds: Dataset, source_line: Any, static: bool, cache: Any, forked: bool) -> tuple:
+    """A language's charts (see _charts), with their static renderings started in a process of their own,
+    to go on beside page rendering (see statics.py). A forked process starts its own renderer: the one an
+    incremental build keeps belongs to the process that made it."""
+    charts, site_chart_ids, chart_bytes, specs = _charts(ds, lang, translations(lang), source_line, static, cache)
+    statics = StaticCharts(specs, None if forked or cache is None else cache.renderer)
+    return charts, site_chart_ids, chart_bytes, statics
 
 
 def _edition(lang: str, ds: Dataset, idx: dict, urls: dict, source_line: Any, shared: dict, pages: list,
-             static: bool, cache: Any, bar: Any, forked: bool) -> _Edition:
-    """One language's charts, catalogue and pages."""
+             static: bool, cache: Any, bar: Any, forked: bool, made_charts: tuple | None = None) -> _Edition:
+    """One language's charts, catalogue and pages (the charts may have been made already: made_charts)."""
     prefix = EDITION_PREFIX[lang]
     trans = translations(lang)
     # One environment per language: Jinja caches imported macro modules with the gettext they
     # first saw, so a shared environment would render the English macros in Chinese.
     env = environment()
     env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
-    charts, site_chart_ids, chart_bytes, specs = _charts(ds, lang, trans, source_line, static, cache)
-    # Static renderings in a thread while pages render; in a forked process only if this process never ran
-    # vl-convert before the fork (its runtime's threads do not survive one): otherwise the parent makes them.
-    own, pending = (specs, {}) if not (forked and _VLC_STARTED) else ({}, specs)
-    statics = _StaticCharts(own).start()
+    charts, site_chart_ids, chart_bytes, statics = made_charts or _edition_charts(
+        lang, ds, source_line, static, cache, forked)
     views = {cid: _chart_view(chart, chart_bytes[cid]) for cid, chart in charts.items()}
     files = {f"{prefix}{ASSETS}/data/catalogue.json": catalogue_json(ds, idx, lang, trans, cache)}
     if cache is not None:
@@ -414,11 +366,12 @@ def _edition(lang: str, ds: Dataset, idx: dict, urls: dict, source_line: Any, sh
     pages_files, records, missing = render_edition(lang, pages, env, trans, ds, idx, urls, source_line, charts,
                                                    site_chart_ids, shared, bar, cache)
     files.update(pages_files)
-    for cid, made in statics.result().items():
-        chart_bytes[cid].update(made)  # the cache keeps them with the chart
     kept = cache.kept_charts(lang) if cache is not None else None
     rows = {k: v for k, v in cache.rows.items() if k[0] == lang} if cache is not None and forked else {}
-    return _Edition(files, chart_bytes, pending, missing, records, views, kept, rows=rows)
+    edition = _Edition(files, chart_bytes, missing, records, views, kept, rows=rows, statics=statics)
+    if forked:  # a forked process sends finished files; here, the next edition goes on beside the renderer
+        edition.finish_statics()
+    return edition
 
 
 def render_edition(lang: str, pages: list, env: Any, trans: Any, ds: Dataset, idx: dict, urls: dict, source_line: Any,
@@ -458,6 +411,11 @@ def render_edition(lang: str, pages: list, env: Any, trans: Any, ds: Dataset, id
     return out, records, set(trans.missing)
 
 
+def _forks(parallel: bool, langs: tuple[str, ...]) -> bool:
+    """Whether _per_edition will fork."""
+    return parallel and len(langs) >= 2 and hasattr(os, "fork")
+
+
 def _per_edition(work: Any, langs: tuple[str, ...], parallel: bool, bar: Any) -> dict[str, Any]:
     """{lang: work(lang, bar, forked)}; when parallel, every edition but the last runs in a forked process
     (the last is the English one, the slowest to render; the Chinese one also makes the data files).
@@ -469,7 +427,7 @@ def _per_edition(work: Any, langs: tuple[str, ...], parallel: bool, bar: Any) ->
 
     from .progress import _Silent
 
-    if not parallel or len(langs) < 2 or not hasattr(os, "fork"):
+    if not _forks(parallel, langs):
         return {lang: work(lang, bar, False) for lang in langs}
     children: dict[str, tuple[int, int]] = {}
     results: dict[str, Any] = {}
@@ -509,42 +467,58 @@ def _per_edition(work: Any, langs: tuple[str, ...], parallel: bool, bar: Any) ->
 def _charts(ds: Dataset, lang: str, trans: Any, source_line: Any, static: bool, cache: Any = None
             ) -> tuple[dict[str, ch.Chart], list[str], dict[str, dict[str, bytes]], dict[str, dict]]:
     """A language's charts, the ids of the site-wide ones, each chart's files, and the specs whose static
-    renderings are still to be made (by _StaticCharts).
+    renderings are still to be made (by statics.StaticCharts).
 
-    With a cache, the last build's charts are reused (static renderings included) when no record field they
-    read has changed; a new build reads the dataset through a view that notes those fields.
+    With a cache, each chart of the last build is reused (static renderings included) when no record field
+    it read has changed; a chart made anew reads the dataset through a view that notes those fields.
     """
-    if cache is not None:
-        last = cache.charts_for(lang)
-        if last is not None:
-            cache.keep_charts(lang, last)
-            return last.charts, last.site_chart_ids, last.files, {}
-        from .incremental import ChartDataset, FieldTracker, _Charts
-
-        tracker = FieldTracker()
-        ctx = ch.Ctx(ChartDataset(ds, tracker), lang, trans.gettext, source_line)  # type: ignore[arg-type]
-    else:
-        ctx = ch.Ctx(ds, lang, trans.gettext, source_line)
-    charts: dict[str, ch.Chart] = {c.id: c for c in ch.site_charts(ctx)}
-    site_chart_ids = list(charts)
-    for p in ctx.ds.platforms:
-        for c in ch.platform_charts(ctx, p.id):
-            charts[c.id] = c
+    charts: dict[str, ch.Chart] = {}
+    site_chart_ids: list[str] = []
     made: dict[str, dict[str, bytes]] = {}
     specs: dict[str, dict] = {}
-    for cid, chart in charts.items():
-        made[cid], spec = _chart_data_files(chart)
-        if static:
-            specs[cid] = spec
-    if cache is not None:
-        cache.keep_charts(lang, _Charts(tracker, charts, site_chart_ids, made))
+    if cache is None:
+        ctx = ch.Ctx(ds, lang, trans.gettext, source_line)
+        for _key, make, platform in ch.chart_jobs(ds):
+            chart = make(ctx)
+            if chart is not None:
+                charts[chart.id] = chart
+                if platform is None:
+                    site_chart_ids.append(chart.id)
+                made[chart.id], spec = _chart_data_files(chart)
+                if static:
+                    specs[chart.id] = spec
+        return charts, site_chart_ids, made, specs
+    from .incremental import _ChartJob, _Charts
+
+    jobs: dict[str, _ChartJob] = {}
+    for key, make, platform in ch.chart_jobs(ds):
+        job = cache.chart_for(lang, key)
+        if job is None:
+            view = cache.chart_dataset(key, platform)
+            chart = make(ch.Ctx(view, lang, trans.gettext, source_line,  # type: ignore[arg-type]
+                                cache.analysis_for(view._t)))
+            files, spec = _chart_data_files(chart) if chart is not None else ({}, None)
+            job = _ChartJob(view._t, chart, files)
+            cache.charts_made.append(f"{lang}:{key}")
+            if static and spec is not None:
+                specs[chart.id] = spec
+        jobs[key] = job
+        if job.chart is not None:
+            charts[job.chart.id] = job.chart
+            made[job.chart.id] = job.files
+            if platform is None:
+                site_chart_ids.append(job.chart.id)
+    cache.keep_charts(lang, _Charts(jobs, site_chart_ids))
     return charts, site_chart_ids, made, specs
 
 
 def _chart_view(chart: ch.Chart, made: dict[str, bytes]) -> tuple:
-    """Everything a page can show of a chart (its files, texts, rows and citations), to compare builds."""
+    """Everything a page can show of a chart (its texts, rows, citations, spec and data), to compare builds.
+
+    The static renderings are left out: they follow from the spec, and are added to the files later.
+    """
     return (chart.id, chart.title, chart.subtitle, chart.description, chart.note, chart.columns, chart.rows,
-            chart.cites, chart.extra, made)
+            chart.cites, chart.extra, made.get(".vl.json"), made.get(".csv"))
 
 
 def _base_fingerprint(ds: Dataset, urls: dict, langs: tuple[str, ...], static: bool) -> tuple:
@@ -593,15 +567,19 @@ def catalogue_json(ds: Dataset, idx: dict, lang: str, trans, cache: Any = None) 
 
     With an incremental cache, a row is made again only when its collectible or platform record changed.
     """
+    columns = ["id", "name", "platform", "category", "price", "price_sort", "edition", "edition_sort",
+               "release", "release_sort", "url"]
     if cache is None:
         rows = [_catalogue_row(c, idx, lang, trans) for c in ds.collectibles]
-    else:
-        platforms = idx["platforms"]
-        rows = [cache.memo(cache.rows, (lang, c.id), (c, platforms[c.platform]),
-                           lambda c=c: _catalogue_row(c, idx, lang, trans)) for c in ds.collectibles]
-    doc = {"columns": ["id", "name", "platform", "category", "price", "price_sort", "edition", "edition_sort",
-                       "release", "release_sort", "url"], "rows": rows}
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        doc = {"columns": columns, "rows": rows}
+        return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    # The same bytes from each row's JSON, kept while its collectible and platform records are the same.
+    platforms = idx["platforms"]
+    parts = [cache.memo(cache.rows, (lang, c.id), (c, platforms[c.platform]),
+                        lambda c=c: json.dumps(_catalogue_row(c, idx, lang, trans), ensure_ascii=False,
+                                               separators=(",", ":"))) for c in ds.collectibles]
+    head = json.dumps({"columns": columns}, ensure_ascii=False, separators=(",", ":"))[:-1]
+    return (head + ',"rows":[' + ",".join(parts) + "]}").encode("utf-8")
 
 
 def _catalogue_row(c: Any, idx: dict, lang: str, trans: Any) -> list:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable
@@ -11,13 +12,19 @@ import altair as alt
 from . import analysis as an
 from . import fmt
 from .i18n import N_
-from .model import FEATURES, MECHANICS, PARTNER_TYPES, Citation, Dataset
+from .model import FEATURES, MECHANICS, PARTNER_TYPES, Citation, Dataset, Figure
+from .statics import STATIC_WIDTH  # noqa: F401 - the static renderings' width, for templates
 
 # Okabe & Ito's colour-blind-safe palette, in the order platforms appear in data/platforms.yaml.
 PALETTE = ("#D55E00", "#0072B2", "#CC79A7", "#009E73", "#E69F00", "#56B4E9", "#F0E442", "#000000")
 NEUTRAL = "#9E9E9E"
-FONT = "'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', 'Source Han Sans SC', sans-serif"
-STATIC_WIDTH = 640
+CJK_FONTS = "'Noto Sans CJK SC', 'Noto Sans SC', 'PingFang SC', 'Microsoft YaHei', 'Source Han Sans SC'"
+# Chinese charts set in a CJK face; English ones in the reader's system sans, CJK faces after it for any
+# Chinese name. (Latin text set from the CJK collection also cost three times as much to render statically.)
+FONTS = {"zh": f"{CJK_FONTS}, sans-serif",
+         "en": f"-apple-system, BlinkMacSystemFont, 'Segoe UI', Helvetica, Arial, 'Liberation Sans', {CJK_FONTS}, "
+               "sans-serif"}
+FONT = FONTS["zh"]
 
 
 def text_on(colour: str) -> str:
@@ -54,11 +61,18 @@ class Chart:
 class Ctx:
     """What every chart function needs: dataset, language, gettext, colours, source line."""
 
-    def __init__(self, ds: Dataset, lang: str, gettext: Callable[[str], str], source_line: Callable):
+    def __init__(self, ds: Dataset, lang: str, gettext: Callable[[str], str], source_line: Callable,
+                 analysis: Callable[..., Any] | None = None):
         self.ds, self.lang, self._ = ds, lang, gettext
         self.colours = platform_colours(ds)
         self.platforms = {p.id: p for p in ds.platforms}
         self.source_line = source_line
+        self._analysis = analysis
+
+    def an(self, fn: Callable[..., Any], *args: Any) -> Any:
+        """An analysis result, fn(dataset, *args): charts take their figures this way, so that an incremental
+        build can compare the results a chart was made from (see incremental.py) instead of every record."""
+        return self._analysis(fn, *args) if self._analysis is not None else fn(self.ds, *args)
 
     def pname(self, pid: str) -> str:
         """A platform's short name on charts: the platform (京东), which readers know better than the programme."""
@@ -83,13 +97,13 @@ class Ctx:
                                   anchor="start", subtitleFontSize=12, subtitleColor="#555", fontSize=15),
             width="container", height=height, background="transparent",
             usermeta={"chartId": cid, "lang": self.lang},
-        ).configure(font=FONT).configure_axis(labelFontSize=12, titleFontSize=12, labelLimit=260) \
+        ).configure(font=FONTS.get(self.lang, FONT)).configure_axis(labelFontSize=12, titleFontSize=12, labelLimit=260) \
             .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom", labelLimit=260) \
             .configure_view(stroke=None)
 
 
 def _label(ctx: Ctx, subject: Any) -> str:
-    if hasattr(subject, "measure"):      # a platform-level Figure: its note, without the full stop
+    if isinstance(subject, Figure):      # a platform-level Figure: its note, without the full stop
         return ctx.t(subject.note).rstrip("。.")
     if isinstance(subject, Group):       # many collectibles of one platform
         return ctx._("{platform}的 {n} 件藏品（范围）").format(platform=ctx.pname(subject.platform),
@@ -119,7 +133,7 @@ def _grouped(ctx: Ctx, points: list[an.Point]) -> list[an.Point]:
     figures: dict[str, list[an.Point]] = {}
     groups: dict[str, list[an.Point]] = {}
     for p in points:
-        (figures if hasattr(p.subject, "measure") else groups).setdefault(p.platform, []).append(p)
+        (figures if isinstance(p.subject, Figure) else groups).setdefault(p.platform, []).append(p)
     out: list[an.Point] = []
     for pl in ctx.ds.platforms:
         out += figures.get(pl.id, [])
@@ -135,15 +149,33 @@ def _grouped(ctx: Ctx, points: list[an.Point]) -> list[an.Point]:
     return out
 
 
-def _range_chart(ctx: Ctx, cid: str, points: list[an.Point], title: str, subtitle: str, unit: str,
-                 axis_title: str, value_header: str) -> Chart | None:
-    _ = ctx._
+_plotted_memo: dict[tuple, tuple] = {}
+
+
+def _plotted(ctx: Ctx, points: list[an.Point]) -> tuple[list, list, tuple]:
+    """What a range chart draws (grouped per platform beyond MAX_CHART_ROWS), what it leaves out (unlimited
+    editions) and its citations: the same in both languages, so made once for a list of points."""
+    key = (id(points), id(ctx.ds))
+    hit = _plotted_memo.get(key)
+    if hit is not None and hit[0] is points and hit[1] is ctx.ds:
+        return hit[2]
     plotted = [p for p in points if not p.unlimited and p.quantity is not None]
     left_out = [p for p in points if p.unlimited]
-    if not plotted:
-        return None
     if len(plotted) > MAX_CHART_ROWS:
         plotted = _grouped(ctx, plotted)
+    out = (plotted, left_out, an.union(*(p.cites for p in points)))
+    if len(_plotted_memo) > 256:
+        _plotted_memo.clear()
+    _plotted_memo[key] = (points, ctx.ds, out)  # kept alive with it: their ids are not reused
+    return out
+
+
+def _range_chart(ctx: Ctx, cid: str, points: list[an.Point], title: str, subtitle: str,
+                 unit: str, axis_title: str, value_header: str) -> Chart | None:
+    _ = ctx._
+    plotted, left_out, cites = _plotted(ctx, points)
+    if not plotted:
+        return None
     rows = []
     for p in plotted:
         rows.append({
@@ -152,7 +184,6 @@ def _range_chart(ctx: Ctx, cid: str, points: list[an.Point], title: str, subtitl
             "value": fmt.quantity(p.quantity, ctx.lang, unit),
             "kind": _(QUALIFIER_KINDS[p.quantity.qualifier]),
         })
-    cites = an.union(*(p.cites for p in points))
     ids = [pl.id for pl in ctx.ds.platforms if any(p.platform == pl.id for p in plotted)]
     lo = min(r["low"] for r in rows)
     hi = max(r["high"] for r in rows)
@@ -192,27 +223,25 @@ def _range_chart(ctx: Ctx, cid: str, points: list[an.Point], title: str, subtitl
 def edition_chart(ctx: Ctx, platform: str | None = None) -> Chart | None:
     """Edition sizes by platform: ranges on a log scale."""
     _ = ctx._
-    points = [p for p in an.edition_points(ctx.ds) if platform is None or p.platform == platform]
     cid = "edition" if platform is None else f"edition-{platform}"
     title = _("各平台藏品发行量") if platform is None else _("{name}：藏品发行量").format(name=ctx.pname(platform))
-    return _range_chart(ctx, cid, points, title, _("每份藏品的发行份数，对数刻度；区间按来源原样保留"),
+    return _range_chart(ctx, cid, ctx.an(an.edition_points_of, platform), title, _("每份藏品的发行份数，对数刻度；区间按来源原样保留"),
                         "copies", _("发行量（份，对数刻度）"), _("发行量"))
 
 
 def price_chart(ctx: Ctx, platform: str | None = None) -> Chart | None:
     """Known prices by platform (CNY), ranges on a log scale."""
     _ = ctx._
-    points = [p for p in an.price_points(ctx.ds) if platform is None or p.platform == platform]
     cid = "price" if platform is None else f"price-{platform}"
     title = _("各平台已披露的藏品价格") if platform is None else _("{name}：已披露的藏品价格").format(name=ctx.pname(platform))
-    return _range_chart(ctx, cid, points, title, _("人民币，对数刻度；只画来源给出的价格"),
+    return _range_chart(ctx, cid, ctx.an(an.price_points_of, platform), title, _("人民币，对数刻度；只画来源给出的价格"),
                         "CNY", _("价格（元，对数刻度）"), _("价格"))
 
 
 def partners_chart(ctx: Ctx) -> Chart | None:
     """Partners named per platform, by type."""
     _ = ctx._
-    matrix = an.partners_by_type(ctx.ds)
+    matrix = ctx.an(an.partners_by_type)
     rows, cites = [], []
     for pid, by_type in matrix.items():
         for t in PARTNER_TYPES:
@@ -287,7 +316,7 @@ def mechanics_chart(ctx: Ctx) -> Chart:
     _ = ctx._
     return _matrix_chart(ctx, "mechanics", _("藏品如何获得：平台 × 方式"),
                          _("来源中出现的获取方式；空格表示来源未提及"), list(MECHANICS),
-                         an.mechanics_matrix(ctx.ds), _("有"), _("未提及"), _("获取方式"))
+                         ctx.an(an.mechanics_matrix), _("有"), _("未提及"), _("获取方式"))
 
 
 def disclosure_chart(ctx: Ctx) -> Chart:
@@ -295,13 +324,13 @@ def disclosure_chart(ctx: Ctx) -> Chart:
     _ = ctx._
     return _matrix_chart(ctx, "disclosure", _("各平台披露了什么"),
                          _("来源是否给出该项信息；灰色为未披露"), list(an.DISCLOSURE_FIELDS),
-                         an.disclosure(ctx.ds), _("已披露"), _("未披露"), _("信息项"))
+                         ctx.an(an.disclosure), _("已披露"), _("未披露"), _("信息项"))
 
 
 def timeline_chart(ctx: Ctx) -> Chart | None:
     """Dated events on one time axis, one row per platform."""
     _ = ctx._
-    events = an.timeline(ctx.ds)
+    events = ctx.an(an.timeline)
     if not events:
         return None
     other = _("行业与公司")
@@ -334,7 +363,7 @@ def timeline_chart(ctx: Ctx) -> Chart | None:
 def revenue_chart(ctx: Ctx) -> Chart | None:
     """A stated revenue mix (shares of a whole), one bar per group."""
     _ = ctx._
-    mixes = an.revenue_mix(ctx.ds)
+    mixes = ctx.an(an.revenue_mix)
     if not mixes:
         return None
     rows, cites = [], []
@@ -403,17 +432,34 @@ ROLE_LABELS = {"issuer": N_("发行方"), "ip": N_("IP"), "brand": N_("品牌"),
 KIND_LABELS = {"single": N_("单款"), "series": N_("系列"), "group": N_("一组")}
 
 
+SITE_CHARTS: tuple[Callable[[Ctx], Chart | None], ...] = (
+    edition_chart, price_chart, mechanics_chart, partners_chart, disclosure_chart, timeline_chart, revenue_chart)
+PLATFORM_CHARTS: tuple[Callable[..., Chart | None], ...] = (edition_chart, price_chart)
+
+
+def chart_jobs(ds: Dataset) -> list[tuple[str, Callable[[Ctx], Chart | None], str | None]]:
+    """Every chart to make, in reading order: (key, function of a Ctx, the platform it is about or None).
+
+    The site's comparison charts come first, then each platform's. A platform's charts need only that
+    platform's records, which lets an incremental build make again just the charts an edit touches.
+    """
+    jobs: list[tuple[str, Callable[[Ctx], Chart | None], str | None]] = [
+        (fn.__name__, fn, None) for fn in SITE_CHARTS]
+    for p in ds.platforms:
+        jobs += [(f"{fn.__name__}:{p.id}", functools.partial(fn, platform=p.id), p.id) for fn in PLATFORM_CHARTS]
+    return jobs
+
+
 def site_charts(ctx: Ctx) -> list[Chart]:
     """The comparison charts, in reading order."""
-    made = [edition_chart(ctx), price_chart(ctx), mechanics_chart(ctx), partners_chart(ctx),
-            disclosure_chart(ctx), timeline_chart(ctx), revenue_chart(ctx)]
+    made = [fn(ctx) for fn in SITE_CHARTS]
     return [c for c in made if c is not None]
 
 
 def platform_charts(ctx: Ctx, platform: str) -> list[Chart]:
     """Charts on one platform's page."""
-    made = [edition_chart(ctx, platform), price_chart(ctx, platform)]
+    made = [fn(ctx, platform=platform) for fn in PLATFORM_CHARTS]
     return [c for c in made if c is not None]
 
 
-__all__ = ["Chart", "Ctx", "site_charts", "platform_charts", "FEATURES", "Decimal"]
+__all__ = ["Chart", "Ctx", "chart_jobs", "site_charts", "platform_charts", "FEATURES", "Decimal"]

@@ -259,6 +259,13 @@ class RenderCache:
         self.charts: dict[str, _Charts] = {}
         self.reused = 0
         self.rendered = 0
+        self.charts_reused = 0
+        self.charts_made: list[str] = []                    # "lang:job key" of charts made anew in this build
+        self.pages_rendered: list[str] = []                 # "lang:file" of pages rendered in this build
+        self.renderer: Any = None                           # a statics.Renderer kept between builds, if any
+        self._diff: RecordDiff | None = None
+        self._views: dict[str, ChartDataset] = {}
+        self._same_analysis: dict[tuple, tuple[Any, bool]] = {}
         self._base: Any = None
         self._usable = False
         self._ds: Any = None
@@ -277,7 +284,9 @@ class RenderCache:
         """Start a build: nothing from the last one is reused unless templates, code etc. (base) are the same."""
         self._base, self._ds = base, ds
         self._charts_next, self._next, self._fingerprints, self._changes = {}, {}, {}, {}
-        self.reused = self.rendered = 0
+        self.reused = self.rendered = self.charts_reused = 0
+        self.charts_made, self.pages_rendered = [], []
+        self._diff, self._views, self._same_analysis = None, {}, {}
         self._usable = self.world is not None and base == self.base
         if not self._usable:
             for memo in (self.rows, self.json, self.csv):
@@ -287,12 +296,51 @@ class RenderCache:
         """The new build's inputs (its charts are added per language)."""
         self._world = world
 
-    def charts_for(self, lang: str) -> _Charts | None:
-        """The language's charts from the last build, if no record field they read has changed."""
+    def chart_for(self, lang: str, key: str) -> _ChartJob | None:
+        """One chart from the last build, if nothing it read has changed."""
         last = self.charts.get(lang)
-        if last is None or not self._usable or self.world is None:
+        job = last.jobs.get(key) if last is not None else None
+        if job is None or not self._usable or self.world is None:
             return None
-        return last if charts_still_valid(self.world.ds, self._ds, last.tracker) else None
+        if self._diff is None:
+            self._diff = RecordDiff(self.world.ds, self._ds)
+        if not self._diff.still_valid(job.tracker):
+            return None
+        for (name, args), old in job.tracker.analysis.items():
+            if not self._analysis_same(name, args, old):
+                return None
+        self.charts_reused += 1
+        return job
+
+    def _analysis_same(self, name: str, args: tuple, old: Any) -> bool:
+        """Whether an analysis result of the last build is the same in this one (each compared once)."""
+        from . import analysis as an
+
+        key = (name, args, id(old))
+        hit = self._same_analysis.get(key)
+        if hit is None or hit[0] is not old:
+            hit = self._same_analysis[key] = (old, old is not MISSING and
+                                              _same(old, getattr(an, name)(self._ds, *args)))
+        return hit[1]
+
+    def analysis_for(self, tracker: FieldTracker) -> Any:
+        """Ctx.an for a chart made in this build: the result for this build's dataset, noted in the tracker."""
+        ds = self._ds
+
+        def get(fn: Any, *args: Any) -> Any:
+            value = fn(ds, *args)
+            tracker.analysis[(fn.__name__, args)] = value
+            return value
+
+        return get
+
+    def chart_dataset(self, key: str, platform: str | None) -> ChartDataset:
+        """The tracked view of this build's dataset for one chart: both editions' charts of a key share it (and
+        so the analysis results memoized on it, and one record of what they read)."""
+        view = self._views.get(key)
+        if view is None:
+            view = self._views[key] = ChartDataset(self._ds, FieldTracker(platform))
+        return view
 
     def keep_charts(self, lang: str, made: _Charts) -> None:
         self._charts_next[lang] = made
@@ -352,6 +400,12 @@ class RenderCache:
         self._fingerprints.setdefault(lang, (self._base, tuple(kept.site_chart_ids) if kept else ()))
         if kept is not None:
             self._charts_next[lang] = kept
+            from . import analysis as an
+
+            for job in kept.jobs.values():  # results sent by a forked process come without values: ours
+                t = job.tracker
+                if any(v is MISSING for v in t.analysis.values()):
+                    t.analysis = {k: getattr(an, k[0])(self._ds, *k[1]) for k in t.analysis}
         for key, (entry, reused) in records.items():
             if pages is not None and key[1] in pages:
                 entry.context = dict(pages[key[1]].context)
@@ -360,9 +414,11 @@ class RenderCache:
                 self.reused += 1
             else:
                 self.rendered += 1
+                self.pages_rendered.append(f"{key[0]}:{key[1]}")
 
     def commit(self) -> None:
         """The build succeeded: its pages and charts become the previous build."""
+        self._views, self._same_analysis = {}, {}
         self.pages, self._next = self._next, {}
         self.charts, self._charts_next = self._charts_next, {}
         self.fingerprints, self.world, self.base = self._fingerprints, self._world, self._base
@@ -383,14 +439,30 @@ class RenderCache:
 # --------------------------------------------------------------------------- what the charts read
 
 class FieldTracker:
-    """Fields of records read while building a language's charts: (kind, id) -> field names."""
+    """What one chart read while it was made: record fields ((kind, id) -> names), whole record lists, and
+    whether it saw one platform's collectibles only (then it depends on which collectibles that platform has)."""
 
-    __slots__ = ("fields", "lists", "everything")
+    __slots__ = ("fields", "lists", "everything", "platform", "analysis")
 
-    def __init__(self) -> None:
+    def __init__(self, platform: str | None = None) -> None:
         self.fields: dict[tuple[str, str], set[str]] = defaultdict(set)
         self.lists: set[str] = set()
         self.everything = False
+        self.platform = platform
+        # Analysis results the chart was made from (Ctx.an): (function name, arguments) -> result. A chart
+        # is made again only if one of them is different, however many records the analysis read.
+        self.analysis: dict[tuple[str, tuple], Any] = {}
+
+    def __getstate__(self) -> dict:
+        # Sent from a forked process without the results (they hold records): the parent fills them in again
+        # from its own records (RenderCache.adopt), which also lets the next build compare them by identity.
+        return {"fields": self.fields, "lists": self.lists, "everything": self.everything,
+                "platform": self.platform, "analysis": list(self.analysis)}
+
+    def __setstate__(self, state: dict) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+        self.analysis = dict.fromkeys(state["analysis"], MISSING)  # this process's MISSING: to be filled in
 
 
 class TrackedRecord:
@@ -416,7 +488,11 @@ class TrackedRecord:
 
 
 class ChartDataset:
-    """The dataset as chart functions see it, with every record field they read noted."""
+    """The dataset as one chart function sees it, with every record field it reads noted.
+
+    With tracker.platform set, the chart sees only that platform's collectibles (a platform page's charts),
+    so an edit of another platform's collectible leaves it as it was.
+    """
 
     def __init__(self, ds: Dataset, tracker: FieldTracker):
         self._ds, self._t = ds, tracker
@@ -428,7 +504,10 @@ class ChartDataset:
             lst = self._lists.get(name)
             if lst is None:
                 fields = self._t.fields
-                lst = self._lists[name] = [TrackedRecord(r, fields[(name, r.id)]) for r in getattr(self._ds, name)]
+                records = getattr(self._ds, name)
+                if name == "collectibles" and self._t.platform is not None:
+                    records = [r for r in records if r.platform == self._t.platform]
+                lst = self._lists[name] = [TrackedRecord(r, fields[(name, r.id)]) for r in records]
             return lst
         self._t.everything = True
         return getattr(self._ds, name)
@@ -438,37 +517,66 @@ class ChartDataset:
 
 
 @dataclass
-class _Charts:
-    """A language's charts as built last time, and the record fields they read."""
+class _ChartJob:
+    """One chart as made last time (None when there was nothing to show), its files, and what it read."""
 
     tracker: FieldTracker
-    charts: dict[str, Any]
+    chart: Any
+    files: dict[str, bytes]
+
+
+@dataclass
+class _Charts:
+    """A language's charts as built last time: chart job key -> _ChartJob, and the site-wide charts' ids."""
+
+    jobs: dict[str, _ChartJob]
     site_chart_ids: list[str]
-    files: dict[str, dict[str, bytes]]
+
+
+class RecordDiff:
+    """How the records of one dataset differ from another's, worked out once for every chart to consult."""
+
+    def __init__(self, old: Dataset, new: Dataset):
+        self.same = True
+        self.ids_changed: set[str] = set()                       # kinds whose ids (or their order) changed
+        self.changed: dict[tuple[str, str], tuple[Any, Any]] = {}  # (kind, id) -> (old or None, new or None)
+        for kind in KINDS:
+            old_list, new_list = getattr(old, kind), getattr(new, kind)
+            if old_list is new_list or (len(old_list) == len(new_list) and
+                                        all(a is b for a, b in zip(old_list, new_list))):
+                continue
+            self.same = False
+            if [r.id for r in old_list] != [r.id for r in new_list]:
+                self.ids_changed.add(kind)
+            old_map, new_map = _by_id(old, kind), _by_id(new, kind)
+            for rid in old_map.keys() | new_map.keys():
+                was, now = old_map.get(rid), new_map.get(rid)
+                if was is not now:
+                    self.changed[(kind, rid)] = (was, now)
+
+    def still_valid(self, tracker: FieldTracker) -> bool:
+        """Whether everything a chart read is the same in the new dataset."""
+        if self.same:
+            return True
+        if tracker.everything or tracker.lists & self.ids_changed:
+            return False
+        for (kind, rid), (was, now) in self.changed.items():
+            if tracker.platform is not None and kind == "collectibles" and \
+                    tracker.platform in (getattr(was, "platform", None), getattr(now, "platform", None)) and \
+                    (was is None or now is None or was.platform != now.platform):
+                return False  # a collectible joined or left the platform the chart is about
+            names = tracker.fields.get((kind, rid))
+            if not names:
+                continue
+            if was is None or now is None or "*" in names:
+                return False
+            if any(not _same(getattr(was, n, MISSING), getattr(now, n, MISSING)) for n in names):
+                return False
+        return True
 
 
 def _by_id(ds: Dataset, kind: str) -> dict[str, Any]:
     return {r.id: r for r in getattr(ds, kind)}
-
-
-def charts_still_valid(old_ds: Dataset, new_ds: Dataset, tracker: FieldTracker) -> bool:
-    """Whether every record field the charts read is the same in the new dataset."""
-    if tracker.everything:
-        return all(_same(getattr(old_ds, k), getattr(new_ds, k)) for k in KINDS)
-    for kind in KINDS:
-        old_list, new_list = getattr(old_ds, kind), getattr(new_ds, kind)
-        if kind in tracker.lists and [r.id for r in old_list] != [r.id for r in new_list]:
-            return False
-        if len(old_list) != len(new_list) or any(a is not b for a, b in zip(old_list, new_list)):
-            old_map, new_map = _by_id(old_ds, kind), _by_id(new_ds, kind)
-            for rid, record in new_map.items():
-                was = old_map.get(rid)
-                if was is record:
-                    continue
-                for name in tracker.fields.get((kind, rid), ()):
-                    if name == "*" or was is None or not _same(getattr(was, name, MISSING), getattr(record, name, MISSING)):
-                        return False
-    return True
 
 
 def wrap_for_page(ds: Dataset, idx: dict, charts: dict, lang: str) -> tuple[Tracker, Any, Any, Any]:
@@ -639,6 +747,8 @@ class Result:
     reused: int
     parsed: int
     seconds: float
+    charts_made: list[str] = field(default_factory=list)     # "lang:chart" made anew (not reused)
+    pages_rendered: list[str] = field(default_factory=list)  # "lang:file" rendered (not reused)
 
 
 class Regenerator:
@@ -654,7 +764,17 @@ class Regenerator:
         self.parallel = parallel
         self.loader = IncrementalLoader(data, display_root)
         self.cache = RenderCache()
+        if static:  # one chart-rendering process for the whole session (see statics.py)
+            from .statics import Renderer
+
+            self.cache.renderer = Renderer()
+            self.cache.renderer.warm()
         self.known: dict[str, tuple[bytes, int, int]] = {}
+
+    def close(self) -> None:
+        """Stop the chart-rendering process (it also stops by itself when this process ends)."""
+        if self.cache.renderer is not None:
+            self.cache.renderer.close()
 
     def run(self, show_progress: bool = False) -> Result:
         """Load, generate and write; raises DataError, BuildError or ClashError like a full build."""
@@ -670,4 +790,5 @@ class Regenerator:
                          parallel=self.parallel and self.cache.world is None, cache=self.cache)
         report = write_all(self.out, files, known=self.known)
         return Result(report.written, report.unchanged, report.removed, len(files), self.cache.rendered,
-                      self.cache.reused, self.loader.parsed - parsed_before, time.perf_counter() - started)
+                      self.cache.reused, self.loader.parsed - parsed_before, time.perf_counter() - started,
+                      list(self.cache.charts_made), sorted(self.cache.pages_rendered))

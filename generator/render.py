@@ -82,6 +82,27 @@ def number(value: Any, lang: str) -> str:
     return _memo(("n", lang, value.__class__, _exact(value)), lambda: fmt.number(value, lang))
 
 
+_cite_keys_memo: dict[tuple, tuple[Any, Any]] = {}
+_source_line_memo: dict[tuple, tuple[Any, Any]] = {}
+
+
+def _by_identity(table: dict, obj: Any, make: Any, *key: Any) -> Any:
+    """make(), remembered for this very object (kept alive in the table, so its id is not reused)."""
+    hit = table.get((id(obj),) + key)
+    if hit is not None and hit[0] is obj:
+        return hit[1]
+    if len(table) > 10_000:
+        table.clear()
+    value = make()
+    table[(id(obj),) + key] = (obj, value)
+    return value
+
+
+def _cite_keys(flat: list) -> list[tuple]:
+    """The distinct citations among some, in first-seen order, as (source, paragraph, quote)."""
+    return list(dict.fromkeys((c.source, c.para, c.quote) for c in flat))
+
+
 _PLAIN_CALLABLES: dict[Any, bool] = {}
 TRACKER_VAR = "__bf_tracker__"  # the render variable holding an incremental build's tracker (incremental.py)
 
@@ -325,12 +346,23 @@ class PageHelpers:
             else:
                 flat.extend(item)
         more = ""
-        unique = list(dict.fromkeys((c.source, c.para, c.quote) for c in flat))
+        if len(items) == 1 and items[0].__class__ is tuple and len(flat) > CITE_MAX:
+            # A chart's or a matrix cell's citations, cited on many pages: their distinct keys, once.
+            unique = _by_identity(_cite_keys_memo, items[0], lambda: _cite_keys(flat))
+        else:
+            unique = _cite_keys(flat)
         if len(unique) > CITE_MAX:
             # A figure derived from hundreds of records (a matrix cell, a chart at 10,000 collectibles): cite the
             # first few and count the rest, so that the page and its list of citations do not grow with the data.
             keep = set(unique[:CITE_SHOWN])
-            flat = [c for c in flat if (c.source, c.para, c.quote) in keep]
+            first: dict[tuple, Citation] = {}
+            for c in flat:  # the first citation of each kept key; they all come early
+                k = (c.source, c.para, c.quote)
+                if k in keep and k not in first:
+                    first[k] = c
+                    if len(first) == len(keep):
+                        break
+            flat = list(first.values())
             more = f'<span class="bf-cite-more">+{len(unique) - CITE_SHOWN}</span>'
         marks = []
         for c in flat:
@@ -339,4 +371,8 @@ class PageHelpers:
         return Markup("<sup>" + "".join(dict.fromkeys(marks)) + more + "</sup>") if marks else Markup("")
 
     def source_line(self, cites: Any) -> str:
-        return self.english(self._source_line(cites, self.lang))
+        if cites.__class__ is tuple and len(cites) > CITE_MAX:
+            line = _by_identity(_source_line_memo, cites, lambda: self._source_line(cites, self.lang), self.lang)
+        else:
+            line = self._source_line(cites, self.lang)
+        return self.english(line)

@@ -22,8 +22,8 @@ def test_mechanics_matrix_merges_platform_and_collectible_evidence(dataset):
     xhs = m["xiaohongshu-r-space"]
     assert "bundle_physical" in xhs
     # The nine Double-11 collectibles are evidence for bundle_physical, with their own citation.
-    evidence = {getattr(x, "id", None) for x in xhs["bundle_physical"].value}
-    assert "xhs-2021-11-11-with-physical-goods" in evidence
+    evidence = set(xhs["bundle_physical"].value)
+    assert ("collectibles", "xhs-2021-11-11-with-physical-goods") in evidence
     assert all(c.source for c in xhs["bundle_physical"].cites)
 
 

@@ -186,6 +186,38 @@ def test_an_edit_rewrites_exactly_the_files_whose_bytes_change(edited, old, new)
     assert all((tmp / "content" / k).read_bytes() == v for k, v in after.items())
 
 
+def test_an_edit_makes_again_only_the_charts_and_pages_that_show_it(edited):
+    """Charts are compared by the analysis results they were made from (price points of one platform, say),
+    pages by what they read: a price edit remakes that platform's price chart and the site-wide one only."""
+    tmp, regen, first = edited
+    assert first.charts_made and not regen.run().charts_made  # nothing changed: every chart reused
+    _edit(tmp / "data", "合成藏品 00042 是一件", "合成藏品 00042 是一件（已编辑）")
+    assert regen.run().charts_made == []  # a description is on no chart
+    _edit(tmp / "data", "  price: {value: 29, currency: CNY}\n  edition: {value: 500}",
+          "  price: {value: 5000, currency: CNY}\n  edition: {value: 500}")  # synth-collectible-00007
+    result = regen.run()
+    assert sorted(result.charts_made) == [f"{lang}:{key}" for lang in ("en", "zh")
+                                          for key in ("price_chart", "price_chart:synth-platform-02")]
+    assert [p for p in result.pages_rendered if "/synth-platform-0" in p] == \
+        ["en:platforms/synth-platform-02/index.md", "zh:platforms/synth-platform-02/index.md"]
+    assert "zh:collectibles/synth-collectible-00007/index.md" in result.pages_rendered
+    assert "zh:index.md" not in result.pages_rendered  # the home page shows no price
+
+
+def test_price_points_stay_equal_when_a_collectible_changes_elsewhere(tmp_path):
+    """Points compare what charts show of a collectible (id, name), not the whole record."""
+    import generator.analysis as an
+
+    synth.write_synth(tmp_path / "data", 30, platforms=2, seed=3)
+    ds = load_dataset(tmp_path / "data")
+    before = an.price_points(ds)
+    priced = next(c for c in ds.collectibles if c.price is not None)
+    _edit(tmp_path / "data", f"{priced.name.zh} 是一件", f"{priced.name.zh} 是一件（已编辑）")
+    assert an.price_points(load_dataset(tmp_path / "data")) == before
+    _edit(tmp_path / "data", f'en: "{priced.name.en}"', f'en: "{priced.name.en} (renamed)"')
+    assert an.price_points(load_dataset(tmp_path / "data")) != before
+
+
 def test_the_build_command_after_an_edit_writes_only_the_changed_files(tmp_path, capsys):
     synth.write_synth(tmp_path / "data", 120, platforms=3, seed=4)
     args = ["build", "--data", str(tmp_path / "data"), "--out", str(tmp_path / "content"), "--no-static"]
@@ -253,10 +285,7 @@ def test_the_serve_hook_picks_up_an_edit_without_a_restart(tmp_path, monkeypatch
     """mkdocs serve keeps the hook (it has on_startup); each rebuild regenerates what the edit changed."""
     import generator.cli as cli
 
-    import generator.build as build
-
     synth.write_synth(tmp_path / "data", 60, platforms=2, seed=11)
-    monkeypatch.setattr(build, "static_files", lambda spec: {".svg": b"<svg/>", ".png": b""})  # not the point here
     monkeypatch.setattr(cli, "DEFAULT_DATA", tmp_path / "data")
     monkeypatch.setattr(cli, "DEFAULT_OUT", tmp_path / "content")
     spec = importlib.util.spec_from_file_location("regenerate_hook", ROOT / "hooks" / "regenerate.py")

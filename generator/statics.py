@@ -1,0 +1,294 @@
+"""Static renderings of the charts (SVG and PNG), made by vl-convert in a process of its own.
+
+vl-convert holds the GIL while it converts (a page-rendering loop beside it ran 80 times slower), and its
+runtime's threads do not survive a fork. So conversions run in a separate Python process started with
+`python -m generator.statics`: it never forks, it works beside page rendering on another core, and an
+editor's `make serve` keeps one alive between regenerations so that the runtime starts once.
+
+Each rendering is cached in .cache/charts by a digest of its spec and the Vega version; only specs that are
+not there are sent to the process. Protocol: frames of a 4-byte big-endian length and a pickle. The parent
+sends one batch [(key, spec), ...]; the process answers one frame per item, (key, files, error), in order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import struct
+import subprocess
+import sys
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any, BinaryIO
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / ".cache" / "charts"
+STATIC_WIDTH = 640
+SUFFIXES = (".svg", ".png")
+
+
+class StaticsError(Exception):
+    """A static rendering failed (the message says which chart and why)."""
+
+
+def static_spec(spec: dict) -> dict:
+    """The spec as rendered for the static images: a fixed width and a white background."""
+    return dict(spec, width=STATIC_WIDTH, background="#ffffff")
+
+
+_VEGA_VERSION: list[str] = []
+
+
+def vega_version() -> str:
+    """The Vega version vl-convert bundles (part of every cache key), asked once per process."""
+    if not _VEGA_VERSION:
+        import importlib.metadata
+
+        # The package version pins the Vega bundle; asking vl_convert itself would start its runtime here.
+        _VEGA_VERSION.append("vl-convert-python " + importlib.metadata.version("vl-convert-python"))
+    return _VEGA_VERSION[0]
+
+
+def cache_key(spec: dict) -> str:
+    return hashlib.sha256((json.dumps(static_spec(spec), sort_keys=True) + vega_version()).encode()).hexdigest()[:32]
+
+
+def cached(key: str) -> dict[str, bytes] | None:
+    """The renderings of a spec from an earlier build, if both are in the cache."""
+    out = {}
+    for suffix in SUFFIXES:
+        path = CACHE / f"{key}{suffix}"
+        try:
+            out[suffix] = path.read_bytes()
+        except OSError:
+            return None
+    return out
+
+
+def store(key: str, files: dict[str, bytes]) -> None:
+    """Keep renderings in the cache (atomically: several builds may share it)."""
+    CACHE.mkdir(parents=True, exist_ok=True)
+    for suffix, data in files.items():
+        fd, tmp = tempfile.mkstemp(dir=CACHE, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, CACHE / f"{key}{suffix}")
+
+
+# --------------------------------------------------------------------------- frames
+
+def _send(stream: BinaryIO, obj: Any) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(struct.pack(">I", len(data)) + data)
+    stream.flush()
+
+
+def _receive(stream: BinaryIO) -> Any:
+    head = stream.read(4)
+    if len(head) < 4:
+        raise EOFError
+    (size,) = struct.unpack(">I", head)
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError
+    return pickle.loads(data)
+
+
+# --------------------------------------------------------------------------- the process
+
+def render(spec: dict) -> dict[str, bytes]:
+    """SVG and PNG of one chart spec. The PNG is rasterized from the SVG (vl_convert.svg_to_png): the same
+    bytes as vegalite_to_png at a third of the cost, since Vega runs once."""
+    import vl_convert as vlc
+
+    svg = vlc.vegalite_to_svg(static_spec(spec))
+    return {".svg": svg.encode("utf-8"), ".png": vlc.svg_to_png(svg, scale=2)}
+
+
+def register_fonts() -> None:
+    """The system's Noto CJK fonts, for Chinese text in the PNGs."""
+    import vl_convert as vlc
+
+    for folder in ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto", "/usr/share/fonts"):
+        if Path(folder).is_dir():
+            vlc.register_font_directory(folder)
+            break
+
+
+def serve(stdin: BinaryIO, stdout: BinaryIO) -> None:
+    """The process's loop: a batch in, one answer per item out, until its input ends."""
+    register_fonts()
+    while True:
+        try:
+            batch = _receive(stdin)
+        except EOFError:
+            return
+        for key, spec in batch:
+            try:
+                _send(stdout, (key, render(spec), None))
+            except Exception as exc:  # noqa: BLE001 - reported to the parent, which raises it
+                _send(stdout, (key, None, f"{type(exc).__name__}: {exc}"))
+
+
+# --------------------------------------------------------------------------- the parent's side
+
+class _Batch:
+    """Specs sent together, and their answers as they arrive."""
+
+    def __init__(self, keys: list[str]):
+        self.keys = keys
+        self.results: dict[str, dict[str, bytes]] = {}
+        self.error: str | None = None
+        self.answered = 0
+        self.done = threading.Event()
+
+
+class Renderer:
+    """A rendering process, started on first use. Batches go in; a thread files the answers, which come back
+    in order, under their batch. Submit, go on with other work, then wait for the batch."""
+
+    def __init__(self) -> None:
+        self.proc: subprocess.Popen | None = None
+        self._pending: list[_Batch] = []
+        self._lock = threading.Lock()
+
+    def _start(self) -> subprocess.Popen:
+        if self.proc is None or self.proc.poll() is not None:
+            env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+            proc = subprocess.Popen([sys.executable, "-m", "generator.statics"], stdin=subprocess.PIPE,
+                                    stdout=subprocess.PIPE, cwd=ROOT, env=env)
+            self.proc = proc
+            threading.Thread(target=self._receive, args=(proc,), name="static-charts", daemon=True).start()
+        return self.proc
+
+    def _receive(self, proc: subprocess.Popen) -> None:
+        """Read answers until the process's output ends; then fail whatever is still waiting."""
+        try:
+            while True:
+                key, files, error = _receive(proc.stdout)  # type: ignore[arg-type]
+                with self._lock:
+                    batch = self._pending[0]
+                    if error is not None and batch.error is None:
+                        batch.error = f"static rendering of a chart failed: {error}"
+                    elif files is not None:
+                        batch.results[key] = files
+                    batch.answered += 1
+                    if batch.answered == len(batch.keys):
+                        self._pending.pop(0)
+                        batch.done.set()
+        except (EOFError, OSError, IndexError, ValueError) as exc:
+            with self._lock:
+                for batch in self._pending:
+                    batch.error = batch.error or (f"the chart rendering process stopped "
+                                                  f"({type(exc).__name__}; exit {proc.poll()})")
+                    batch.done.set()
+                self._pending.clear()
+
+    def warm(self) -> None:
+        """Start the process and have it render a small chart now, so that the first build that needs it does
+        not wait for its runtime and fonts to load (the answer is not waited for)."""
+        spec = {"data": {"values": [{"x": 1, "y": "预热 warm-up"}]}, "mark": "point",
+                "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "nominal"}},
+                "title": "预热 warm-up", "config": {"font": "'Noto Sans CJK SC', sans-serif"}}
+        self.submit({"warm-up": spec})
+
+    def submit(self, items: dict[str, dict]) -> _Batch:
+        """Render these specs (cache key -> spec) beside the caller's work."""
+        batch = _Batch(list(items))
+        if not items:
+            batch.done.set()
+            return batch
+        proc = self._start()
+        with self._lock:
+            self._pending.append(batch)
+        try:
+            _send(proc.stdin, list(items.items()))  # type: ignore[arg-type]
+        except OSError as exc:
+            with self._lock:
+                if batch in self._pending:
+                    self._pending.remove(batch)
+            batch.error = f"the chart rendering process stopped ({exc})"
+            batch.done.set()
+        return batch
+
+    @staticmethod
+    def wait(batch: _Batch) -> dict[str, dict[str, bytes]]:
+        """The renderings of a batch (cache key -> suffix -> bytes); raises StaticsError on failure."""
+        batch.done.wait()
+        if batch.error is not None:
+            raise StaticsError(batch.error)
+        return batch.results
+
+    def close(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        try:
+            if proc.stdin:
+                proc.stdin.close()
+            proc.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            proc.kill()
+            proc.wait()
+
+
+class StaticCharts:
+    """One edition's static renderings: cached ones at once, the others from a Renderer beside page rendering.
+
+    chart id -> spec in; result() gives chart id -> {".svg": ..., ".png": ...}. Without a renderer given, one
+    is started for these specs alone (when any is not cached) and stopped when they are done.
+    """
+
+    def __init__(self, specs: dict[str, dict], renderer: Renderer | None = None):
+        self.keys = {cid: cache_key(spec) for cid, spec in specs.items()}
+        self.files: dict[str, dict[str, bytes]] = {}
+        todo: dict[str, dict] = {}
+        for cid, key in self.keys.items():
+            hit = cached(key)
+            if hit is not None:
+                self.files[cid] = hit
+            else:
+                todo[key] = specs[cid]
+        self.own = renderer is None and bool(todo)
+        self.renderer = renderer if renderer is not None else (Renderer() if todo else None)
+        self.batch = self.renderer.submit(todo) if self.renderer is not None else None
+
+    def result(self) -> dict[str, dict[str, bytes]]:
+        if self.renderer is None or self.batch is None:
+            return self.files
+        try:
+            made = self.renderer.wait(self.batch)
+        finally:
+            if self.own:
+                self.renderer.close()
+        for key, files in made.items():
+            store(key, files)
+        for cid, key in self.keys.items():
+            if cid not in self.files:
+                self.files[cid] = made[key]
+        self.renderer = self.batch = None
+        return self.files
+
+
+def javascript_bundle() -> bytes:
+    """vega, vega-lite and vega-embed as one script, from vl-convert in a short-lived process of its own."""
+    code = "import sys, vl_convert as v; sys.stdout.buffer.write(v.javascript_bundle().encode('utf-8'))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, check=False)
+    if done.returncode or not done.stdout:
+        raise StaticsError("vl-convert could not make the vega bundle: " + done.stderr.decode("utf-8", "replace")[-500:])
+    return done.stdout
+
+
+def bundle_versions() -> str:
+    """The versions in the bundle's cache key: those of the package that ships it."""
+    return vega_version()
+
+
+if __name__ == "__main__":
+    # Frames go to a private copy of stdout; anything the converter prints goes to stderr instead.
+    frames = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    serve(sys.stdin.buffer, frames)
