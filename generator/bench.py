@@ -34,6 +34,8 @@ TARGETS = {"generation_share": 0.10, "per_page_growth": 1.3, "median_page_kb": 4
 EDITS = [
     ("description", "是一件虚构的", "是一件（已编辑）虚构的"),
     ("price", "price: {value: ", "price: {value: 1"),
+    ("price, beyond its platform's range (its platform's price chart and the site's change)",
+     "price: {value: ", "price: {value: 99999"),
 ]
 
 
@@ -65,8 +67,11 @@ def run_process(cmd: list[str], cwd: Path = ROOT, env: dict | None = None, captu
     return Run(seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, proc.returncode, out)
 
 
-def _env() -> dict[str, str]:
-    return dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+def _env(chart_cache: Path | None = None) -> dict[str, str]:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", PYTHONDONTWRITEBYTECODE="1")
+    if chart_cache is not None:
+        env["BRIEFING_CHART_CACHE"] = str(chart_cache)
+    return env
 
 
 def _hand_written(content: Path) -> None:
@@ -101,12 +106,14 @@ class Size:
     platforms: int
     synth_seconds: float = 0.0
     generated_files: int = 0
-    generation: dict[str, float] = field(default_factory=dict)
+    generation: dict[str, float] = field(default_factory=dict)        # chart cache empty (a fresh clone)
+    generation_warm: dict[str, float] = field(default_factory=dict)   # again, the chart cache filled
     site_build: dict[str, float] = field(default_factory=dict)
     pages: int = 0
     pages_per_second: float = 0.0
     ms_per_page: float = 0.0
     generation_share: float = 0.0
+    generation_share_warm: float = 0.0
     site_mb: float = 0.0
     median_page_kb: float = 0.0
     largest_page_kb: float = 0.0
@@ -136,7 +143,8 @@ def incremental_worker(data: str, out: str) -> None:
         results.append({"edit": f"one collectible's {what}", "seconds": round(res.seconds, 3),
                         "cpu_seconds": round(time.process_time() - cpu, 3), "written": len(res.written),
                         "unchanged": res.unchanged, "removed": len(res.removed), "pages_rendered": res.rendered,
-                        "records_parsed": res.parsed, "written_files": res.written})
+                        "charts_made": res.charts_made, "records_parsed": res.parsed, "written_files": res.written})
+    regen.close()
     print(json.dumps(results, ensure_ascii=False))
 
 
@@ -150,28 +158,41 @@ def bench_size(n: int, platforms: int, seed: int, work: Path, static: bool = Tru
     write_synth(data, n, platforms, seed)
     size.synth_seconds = round(time.perf_counter() - started, 2)
     _hand_written(content)
+    _hand_written(work / "content-warm")
     py = sys.executable
+    # Static chart renderings and spec validations are cached by spec: the first build fills an empty cache
+    # (as on a fresh clone), a second build into a fresh folder finds it full (as an editor's next build).
+    env = _env(work / "chart-cache")
     build_cmd = [py, "-m", "generator", "build", "--data", str(data), "--out", str(content), "--quiet"]
     if not static:
         build_cmd.append("--no-static")
-    gen = run_process(build_cmd, env=_env())
+    gen = run_process(build_cmd, env=env)
     if gen.returncode:
         raise RuntimeError(f"generation failed at N={n} (exit {gen.returncode})")
     size.generated_files = len(json.loads((content / ".generated.json").read_text(encoding="utf-8"))["files"])
     size.generation = {"seconds": round(gen.seconds, 2), "cpu_seconds": round(gen.cpu_seconds, 2),
                        "peak_mb": round(gen.peak_mb)}
+    warm_cmd = [str(work / "content-warm") if a == str(content) else a for a in build_cmd]
+    warm = run_process(warm_cmd, env=env)
+    if warm.returncode:
+        raise RuntimeError(f"second generation failed at N={n} (exit {warm.returncode})")
+    size.generation_warm = {"seconds": round(warm.seconds, 2), "cpu_seconds": round(warm.cpu_seconds, 2),
+                            "peak_mb": round(warm.peak_mb)}
     built = run_process([py, "-m", "generator", "site", "--content", str(content), "--site", str(site), "--quiet"],
-                        env=_env())
+                        env=env)
     if built.returncode:
         raise RuntimeError(f"mkdocs build failed at N={n} (exit {built.returncode})")
     size.site_build = {"seconds": round(built.seconds, 2), "cpu_seconds": round(built.cpu_seconds, 2),
                        "peak_mb": round(built.peak_mb)}
     sizes = _html_sizes(site)
     size.pages = len(sizes)
-    total = gen.seconds + built.seconds
+    # Time per page from the steady-state build (chart cache full): the static renderings are a fixed cost
+    # per chart (about 46 charts at either size), which would flatter the larger size.
+    total = warm.seconds + built.seconds
     size.pages_per_second = round(size.pages / built.seconds, 1)
     size.ms_per_page = round(1000 * total / size.pages, 2)
     size.generation_share = round(gen.seconds / built.seconds, 3)
+    size.generation_share_warm = round(warm.seconds / built.seconds, 3)
     size.site_mb = round(_tree_bytes(site) / 1e6, 1)
     size.median_page_kb = round(statistics.median(s for s, _ in sizes) / 1024, 1)
     size.largest_page_kb = round(sizes[-1][0] / 1024, 1)
@@ -183,13 +204,13 @@ def bench_size(n: int, platforms: int, seed: int, work: Path, static: bool = Tru
     # An edit: the serve hook's Regenerator in its own process, then the build command again.
     worker = run_process([py, "-c", "import sys; from generator.bench import incremental_worker; "
                           "incremental_worker(sys.argv[1], sys.argv[2])", str(data), str(content)],
-                         env=_env(), capture=True)
+                         env=env, capture=True)
     if worker.returncode == 0 and worker.output.strip():
         size.edits = json.loads(worker.output.strip().splitlines()[-1])
         size.edits.append({"edit": "peak memory of the regenerating process", "peak_mb": round(worker.peak_mb)})
     text = (data / "collectibles.yaml").read_text(encoding="utf-8")
     (data / "collectibles.yaml").write_text(text.replace("是一件", "是一件（再次编辑）", 1), encoding="utf-8")
-    again = run_process(build_cmd[:-1], env=_env(), capture=True)
+    again = run_process(build_cmd[:-1], env=env, capture=True)
     size.edits.append({"edit": "one collectible's description, then `python -m generator build` (a new process)",
                        "seconds": round(again.seconds, 2), "report": again.output.strip().splitlines()[-1:]})
     return size
@@ -199,11 +220,17 @@ def check_targets(sizes: list[Size]) -> list[tuple[str, bool, str]]:
     """(target, met, figures) at the largest size (growth: largest against smallest)."""
     big, small = sizes[-1], sizes[0]
     out = [
-        (f"generation <= {TARGETS['generation_share']:.0%} of the mkdocs build at N={big.collectibles}",
+        (f"generation <= {TARGETS['generation_share']:.0%} of the mkdocs build at N={big.collectibles} "
+         "(chart cache filled, the steady state)",
+         big.generation_share_warm <= TARGETS["generation_share"],
+         f"{big.generation_warm['seconds']}s / {big.site_build['seconds']}s = {big.generation_share_warm:.1%}"),
+        (f"generation <= {TARGETS['generation_share']:.0%} of the mkdocs build at N={big.collectibles} "
+         "(chart cache empty, as on a fresh clone)",
          big.generation_share <= TARGETS["generation_share"],
          f"{big.generation['seconds']}s / {big.site_build['seconds']}s = {big.generation_share:.1%}"),
         (f"peak memory <= {TARGETS['peak_memory_gb']} GB",
-         max(big.generation["peak_mb"], big.site_build["peak_mb"]) <= TARGETS["peak_memory_gb"] * 1024,
+         max(big.generation["peak_mb"], big.generation_warm["peak_mb"], big.site_build["peak_mb"])
+         <= TARGETS["peak_memory_gb"] * 1024,
          f"generation {big.generation['peak_mb']} MB, mkdocs {big.site_build['peak_mb']} MB"),
         (f"median page <= {TARGETS['median_page_kb']} KB", big.median_page_kb <= TARGETS["median_page_kb"],
          f"{big.median_page_kb} KB"),
@@ -230,11 +257,13 @@ def report(sizes: list[Size]) -> str:
         lines += [
             f"N = {s.collectibles:,} collectibles ({s.platforms} platforms, SYNTHETIC data; synth {s.synth_seconds}s)",
             f"  generation       {s.generation['seconds']:>8}s  (cpu {s.generation['cpu_seconds']}s, peak "
-            f"{s.generation['peak_mb']} MB, {s.generated_files} files)",
+            f"{s.generation['peak_mb']} MB, {s.generated_files} files; chart cache empty)",
+            f"  generation again {s.generation_warm['seconds']:>8}s  (cpu {s.generation_warm['cpu_seconds']}s, peak "
+            f"{s.generation_warm['peak_mb']} MB; chart cache filled)",
             f"  mkdocs build     {s.site_build['seconds']:>8}s  (cpu {s.site_build['cpu_seconds']}s, peak "
             f"{s.site_build['peak_mb']} MB, both editions)",
-            f"  generation share {s.generation_share:>8.1%}  of the mkdocs build (wall clock; cpu time: "
-            f"{s.generation['cpu_seconds'] / max(s.site_build['cpu_seconds'], 1e-9):.1%})",
+            f"  generation share {s.generation_share_warm:>8.1%}  of the mkdocs build, chart cache filled "
+            f"({s.generation_share:.1%} empty; wall clock)",
             f"  pages            {s.pages:>8}   {s.pages_per_second} pages/s (mkdocs), {s.ms_per_page} ms/page "
             f"(generation + build)",
             f"  site size        {s.site_mb:>8} MB  median page {s.median_page_kb} KB, largest {s.largest_page_kb} KB "
@@ -247,6 +276,8 @@ def report(sizes: list[Size]) -> str:
                 lines.append(f"  {e['edit']}: {e['peak_mb']} MB")
             elif "written" in e:
                 extra = f", {e['pages_rendered']} pages rendered" if "pages_rendered" in e else ""
+                if "charts_made" in e:
+                    extra += f", {len(e['charts_made'])} charts made again"
                 cpu = f" (cpu {e['cpu_seconds']}s)" if "cpu_seconds" in e else ""
                 lines.append(f"  edit: {e['edit']}: {e['seconds']}s{cpu}, {e['written']} written, "
                              f"{e['unchanged']} unchanged{extra}")

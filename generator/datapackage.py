@@ -245,9 +245,9 @@ def table(kind: str, records: list[dict[str, Any]]) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def tables(ds: Dataset) -> dict[str, bytes]:
-    """Every kind's CSV by file name."""
-    whole = ds.model_dump(mode="json")
+def tables(ds: Dataset, whole: dict[str, Any] | None = None) -> dict[str, bytes]:
+    """Every kind's CSV by file name (whole: ds.model_dump(mode="json"), if the caller has it already)."""
+    whole = whole if whole is not None else ds.model_dump(mode="json")
     return {f"{kind}.csv": table(kind, whole[kind]) for kind in KINDS}
 
 
@@ -310,7 +310,7 @@ def datapackage_json(ds: Dataset, csvs: dict[str, bytes]) -> bytes:
     return (json.dumps(descriptor(ds, csvs), ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def files(ds: Dataset) -> dict[str, bytes]:
-    """The CSVs and datapackage.json, by file name."""
-    csvs = tables(ds)
+def files(ds: Dataset, whole: dict[str, Any] | None = None) -> dict[str, bytes]:
+    """The CSVs and datapackage.json, by file name (whole: as for tables)."""
+    csvs = tables(ds, whole)
     return {**csvs, "datapackage.json": datapackage_json(ds, csvs)}

@@ -26,8 +26,11 @@ CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef"
 _ZH_TERM = re.compile(f"[#0-9A-Za-z]*(?:[{CJK}]+[#0-9A-Za-z]*)+")
 
 
+_HAS_CJK = re.compile(f"[{CJK}]")
+
+
 def has_cjk(text: str) -> bool:
-    return re.search(f"[{CJK}]", text) is not None
+    return _HAS_CJK.search(text) is not None
 
 
 class EnglishText(str):
@@ -38,6 +41,8 @@ class EnglishText(str):
 
 def _zh_segments(text: str) -> list[tuple[bool, str]]:
     """Split text into (is a glossed Chinese term, segment): a term followed by '(' or inside parentheses."""
+    if _HAS_CJK.search(text) is None:  # most English text: one quick scan instead of the term pattern's
+        return [(False, text)] if text else []
     out: list[tuple[bool, str]] = []
     pos = 0
     for m in _ZH_TERM.finditer(text):

@@ -20,6 +20,7 @@ always the same as a full build's (tests compare them byte for byte):
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -262,7 +263,7 @@ class RenderCache:
         self.charts_reused = 0
         self.charts_made: list[str] = []                    # "lang:job key" of charts made anew in this build
         self.pages_rendered: list[str] = []                 # "lang:file" of pages rendered in this build
-        self.renderer: Any = None                           # a statics.Renderer kept between builds, if any
+        self.renderer: Any = None                           # statics.Renderers kept between builds, if any
         self._diff: RecordDiff | None = None
         self._views: dict[str, ChartDataset] = {}
         self._same_analysis: dict[tuple, tuple[Any, bool]] = {}
@@ -764,17 +765,18 @@ class Regenerator:
         self.parallel = parallel
         self.loader = IncrementalLoader(data, display_root)
         self.cache = RenderCache()
-        if static:  # one chart-rendering process for the whole session (see statics.py)
+        if static:  # chart-rendering processes for the whole session (see statics.py), one per core up to two
             from .statics import Renderer
 
-            self.cache.renderer = Renderer()
-            self.cache.renderer.warm()
+            self.cache.renderer = [Renderer() for _ in range(min(2, os.cpu_count() or 1))]
+            for renderer in self.cache.renderer:
+                renderer.warm()
         self.known: dict[str, tuple[bytes, int, int]] = {}
 
     def close(self) -> None:
         """Stop the chart-rendering process (it also stops by itself when this process ends)."""
-        if self.cache.renderer is not None:
-            self.cache.renderer.close()
+        for renderer in self.cache.renderer or ():
+            renderer.close()
 
     def run(self, show_progress: bool = False) -> Result:
         """Load, generate and write; raises DataError, BuildError or ClashError like a full build."""
