@@ -158,12 +158,21 @@ Cites = Annotated[list[Citation], Field(min_length=1, description="The citations
 Qualifier = Literal["exact", "about", "nearly", "at_least", "at_most", "more_than", "less_than"]
 
 
+# Bounds of a stated figure: below 10^15 (a thousand trillion) and at most 20 digits, so that a typing slip
+# such as 99999999999999999999999999999 is a data error, not a crash where the figure is formatted.
+MAX_FIGURE = 10**15
+MAX_DIGITS = 20
+
+
 class Quantity(Strict):
     """A stated figure: one value, or a range (min and max), with the source's qualifier."""
 
-    value: Decimal | None = Field(None, ge=0, description="The figure when the source gives one number.")
-    min: Decimal | None = Field(None, ge=0, description="Lower end when the source gives a range.")
-    max: Decimal | None = Field(None, ge=0, description="Upper end when the source gives a range.")
+    value: Decimal | None = Field(None, ge=0, lt=MAX_FIGURE, max_digits=MAX_DIGITS,
+                                  description="The figure when the source gives one number.")
+    min: Decimal | None = Field(None, ge=0, lt=MAX_FIGURE, max_digits=MAX_DIGITS,
+                                description="Lower end when the source gives a range.")
+    max: Decimal | None = Field(None, ge=0, lt=MAX_FIGURE, max_digits=MAX_DIGITS,
+                                description="Upper end when the source gives a range.")
     qualifier: Qualifier = Field(
         "exact", description="How the source qualifies the figure: exact, about (左右/多), nearly (近), "
                              "at_least (及以上), at_most, more_than (超), less_than (不足).")
@@ -202,9 +211,11 @@ class Money(Quantity):
 class Edition(Quantity):
     """How many copies of a collectible are issued (each copy a count >= 1)."""
 
-    value: Decimal | None = Field(None, ge=1, description="Copies issued.")
-    min: Decimal | None = Field(None, ge=1, description="Lower end of a stated range of copies.")
-    max: Decimal | None = Field(None, ge=1, description="Upper end of a stated range of copies.")
+    value: Decimal | None = Field(None, ge=1, lt=MAX_FIGURE, max_digits=MAX_DIGITS, description="Copies issued.")
+    min: Decimal | None = Field(None, ge=1, lt=MAX_FIGURE, max_digits=MAX_DIGITS,
+                                description="Lower end of a stated range of copies.")
+    max: Decimal | None = Field(None, ge=1, lt=MAX_FIGURE, max_digits=MAX_DIGITS,
+                                description="Upper end of a stated range of copies.")
 
 
 EditionOrUnlimited = Union[Literal["unlimited"], Edition]

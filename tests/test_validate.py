@@ -101,6 +101,17 @@ def test_negative_price(data):
     assert problems(data) == [f"data/collectibles.yaml:{line}:{col + 15}: price.value: must be >= 0, got -5"]
 
 
+def test_an_absurd_figure_is_a_data_error_not_a_crash(data):
+    line, col = mutate(data, "collectibles.yaml", "price: {value: 9.9, currency: CNY}",
+                       "price: {value: 99999999999999999999999999999.9, currency: CNY}")
+    assert problems(data) == [f"data/collectibles.yaml:{line}:{col + 15}: price.value: "
+                              f"decimal input should have no more than 20 digits in total, got 1e+29"]
+    mutate(data, "collectibles.yaml", "price: {value: 99999999999999999999999999999.9, currency: CNY}",
+           "price: {value: 5000000000000000, currency: CNY}")
+    assert problems(data) == [f"data/collectibles.yaml:{line}:{col + 15}: price.value: "
+                              f"must be < 1000000000000000, got 5000000000000000"]
+
+
 def test_edition_must_be_at_least_one(data):
     line, col = mutate(data, "collectibles.yaml", "edition: {value: 300}", "edition: {value: 0}")
     found = problems(data)
