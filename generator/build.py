@@ -25,6 +25,8 @@ from .model import KINDS, Dataset
 from .pages import plan, url_map
 from .progress import progress
 from .render import MARKER, PageHelpers, environment
+from .errors import BuildError
+from .forked import Forked as _Forked
 from .statics import StaticCharts
 from .write import ClashError, write_all
 
@@ -39,10 +41,6 @@ KIND_LABELS = {"sources": NP_("plural", "来源"), "platforms": NP_("plural", "�
                "collectibles": NP_("plural", "藏品"), "partners": NP_("plural", "合作方"),
                "events": NP_("plural", "事件"), "metrics": NP_("plural", "业务数字"),
                "statements": NP_("plural", "说法")}
-
-
-class BuildError(Exception):
-    """A problem found while generating (a missing translation, a clash); nothing was written."""
 
 
 # --------------------------------------------------------------------------- sources
@@ -175,8 +173,6 @@ def _chart_data_files(chart: ch.Chart) -> tuple[dict[str, bytes], dict]:
 
 def static_files(spec: dict) -> dict[str, bytes]:
     """The static SVG and PNG of one chart spec (see statics.py; cached by spec in .cache/charts)."""
-    from .statics import StaticCharts
-
     return StaticCharts({"chart": spec}).result()["chart"]
 
 
@@ -351,22 +347,22 @@ def _edition_charts(lang: str, ds: Dataset, source_line: Any, static: bool, cach
     """A language's charts (see _charts), with their static renderings started in a process of their own,
     to go on beside page rendering (see statics.py). A forked process starts its own renderer: the one an
     incremental build keeps belongs to the process that made it."""
-    charts, site_chart_ids, chart_bytes, specs = _charts(ds, lang, translations(lang), source_line, static, cache)
+    trans = translations(lang)  # the edition's own: it collects the messages charts and pages lack
+    charts, site_chart_ids, chart_bytes, specs = _charts(ds, lang, trans, source_line, static, cache)
     statics = StaticCharts(specs, None if forked or cache is None else cache.renderer)
-    return charts, site_chart_ids, chart_bytes, statics
+    return trans, charts, site_chart_ids, chart_bytes, statics
 
 
 def _edition(lang: str, ds: Dataset, idx: dict, urls: dict, source_line: Any, shared: dict, pages: list,
              static: bool, cache: Any, bar: Any, forked: bool, made_charts: tuple | None = None) -> _Edition:
     """One language's charts, catalogue and pages (the charts may have been made already: made_charts)."""
     prefix = EDITION_PREFIX[lang]
-    trans = translations(lang)
+    trans, charts, site_chart_ids, chart_bytes, statics = made_charts or _edition_charts(
+        lang, ds, source_line, static, cache, forked)
     # One environment per language: Jinja caches imported macro modules with the gettext they
     # first saw, so a shared environment would render the English macros in Chinese.
     env = environment()
     env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
-    charts, site_chart_ids, chart_bytes, statics = made_charts or _edition_charts(
-        lang, ds, source_line, static, cache, forked)
     views = {cid: _chart_view(chart, chart_bytes[cid]) for cid, chart in charts.items()}
     files = {f"{prefix}{ASSETS}/data/catalogue.json": catalogue_json(ds, idx, lang, trans, cache)}
     if cache is not None:
@@ -422,47 +418,6 @@ def render_edition(lang: str, pages: list, env: Any, trans: Any, ds: Dataset, id
 def _forks(parallel: bool, langs: tuple[str, ...]) -> bool:
     """Whether _per_edition will fork."""
     return parallel and len(langs) >= 2 and hasattr(os, "fork")
-
-
-class _Forked:
-    """fn() in a forked process, its result sent back pickled in a temporary file (a pipe moved 60 MB at
-    50 MB/s here). result() waits for it; if the child failed, fn() runs again here, so that its error is
-    raised as it would be without children."""
-
-    def __init__(self, fn: Any):
-        import pickle
-
-        self.fn = fn
-        fd, self.path = tempfile.mkstemp(prefix="briefing-", suffix=".pickle")
-        self.pid = os.fork()
-        if self.pid == 0:  # the child: work, send, leave without running the parent's exit handlers
-            code = 1
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    pickle.dump(fn(), fh, protocol=pickle.HIGHEST_PROTOCOL)
-                code = 0
-            finally:
-                os._exit(code)
-        os.close(fd)
-
-    def result(self) -> Any:
-        import pickle
-
-        _, status = os.waitpid(self.pid, 0)
-        try:
-            with open(self.path, "rb") as fh:
-                payload = fh.read() if status == 0 else b""
-        finally:
-            os.unlink(self.path)
-        return pickle.loads(payload) if payload else self.fn()
-
-    def kill(self) -> None:
-        """The parent failed: its error goes up, the child's work is not needed."""
-        try:
-            os.kill(self.pid, 9)
-            os.waitpid(self.pid, 0)
-        finally:
-            os.unlink(self.path)
 
 
 def _per_edition(work: Any, langs: tuple[str, ...], parallel: bool, bar: Any) -> dict[str, Any]:

@@ -24,6 +24,8 @@ import threading
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from .errors import BuildError
+
 ROOT = Path(__file__).resolve().parent.parent
 # Renderings (and Vega-Lite validations, the vega bundle) kept between builds; BRIEFING_CHART_CACHE moves
 # it (the benchmark measures a build with an empty one, as on a fresh clone).
@@ -32,8 +34,8 @@ STATIC_WIDTH = 640
 SUFFIXES = (".svg", ".png")
 
 
-class StaticsError(Exception):
-    """A static rendering failed (the message says which chart and why)."""
+class StaticsError(BuildError):
+    """A static rendering failed (the message says why)."""
 
 
 def static_spec(spec: dict) -> dict:
@@ -140,8 +142,9 @@ def serve(stdin: BinaryIO, stdout: BinaryIO) -> None:
 class _Batch:
     """Specs sent together, and their answers as they arrive."""
 
-    def __init__(self, keys: list[str]):
+    def __init__(self, keys: list[str], sizes: dict[str, int] | None = None):
         self.keys = keys
+        self.sizes = sizes or dict.fromkeys(keys, 1)
         self.results: dict[str, dict[str, bytes]] = {}
         self.error: str | None = None
         self.answered = 0
@@ -156,6 +159,12 @@ class Renderer:
         self.proc: subprocess.Popen | None = None
         self._pending: list[_Batch] = []
         self._lock = threading.Lock()
+
+    @property
+    def waiting(self) -> int:
+        """How much work is waiting here: the JSON size of the specs not answered yet."""
+        with self._lock:
+            return sum(b.sizes[k] for b in self._pending for k in b.keys if k not in b.results)
 
     def _start(self) -> subprocess.Popen:
         if self.proc is None or self.proc.poll() is not None:
@@ -199,7 +208,7 @@ class Renderer:
 
     def submit(self, items: dict[str, dict]) -> _Batch:
         """Render these specs (cache key -> spec) beside the caller's work."""
-        batch = _Batch(list(items))
+        batch = _Batch(list(items), {k: len(json.dumps(v)) for k, v in items.items()})
         if not items:
             batch.done.set()
             return batch
@@ -261,9 +270,15 @@ class StaticCharts:
         self.renderers: list[Renderer] = list(renderers or ([Renderer()] if todo else []))
         self.batches: list[tuple[Renderer, _Batch]] = []
         if todo and self.renderers:
+            # Shared out by size (a spec's JSON length stands for its rendering time), largest first, each to
+            # the renderer with the least work waiting, this edition's or another's.
             shares: list[dict[str, dict]] = [{} for _ in self.renderers]
-            for i, (key, spec) in enumerate(todo.items()):
-                shares[i % len(shares)][key] = spec
+            load = [r.waiting for r in self.renderers]
+            sized = sorted(todo.items(), key=lambda kv: -len(json.dumps(kv[1])))
+            for key, spec in sized:
+                i = min(range(len(load)), key=load.__getitem__)
+                shares[i][key] = spec
+                load[i] += len(json.dumps(spec))
             self.batches = [(r, r.submit(share)) for r, share in zip(self.renderers, shares) if share]
 
     @property

@@ -88,6 +88,19 @@ def test_writer_skips_unchanged_files(tmp_path, generated):
     assert second.written == [] and second.unchanged == len(generated)
 
 
+def test_a_large_write_shared_with_a_forked_writer_gives_the_same_result(tmp_path, generated, monkeypatch):
+    import generator.write as write
+
+    serial = write_all(tmp_path / "serial", generated)
+    monkeypatch.setattr(write, "FORK_FROM", 2)  # the full site's share-out, on the small one
+    first = write_all(tmp_path / "shared", generated)
+    assert first.written == serial.written == sorted(generated)
+    assert all((tmp_path / "shared" / k).read_bytes() == v for k, v in generated.items())
+    changed = dict(generated, **{"index.md": generated["index.md"] + b"\n", "zzz/new.md": b"x"})
+    again = write_all(tmp_path / "shared", changed)
+    assert again.written == ["index.md", "zzz/new.md"] and again.unchanged == len(generated) - 1
+
+
 # --------------------------------------------------------------------------- hand-written pages
 
 def test_hand_written_page_is_never_overwritten(tmp_path, generated):

@@ -98,6 +98,14 @@ def test_a_missing_translation_fails_the_build(locales, dataset):
     ]
 
 
+@pytest.mark.parametrize("parallel", [False, True])
+def test_a_message_only_a_chart_uses_is_checked_too(locales, dataset, parallel):
+    _edit_po(locales, "数字性质")  # the legend title of the range charts
+    with pytest.raises(BuildError) as err:
+        generate(dataset, langs=("zh", "en"), static=False, parallel=parallel)
+    assert "missing en translation: '数字性质'" in str(err.value).splitlines()
+
+
 def test_a_missing_translation_in_a_context_and_a_fuzzy_one_fail_the_build(locales, dataset):
     _edit_po(locales, ("plural", "平台"))
     _edit_po(locales, "合作方", string="Partner", fuzzy=True)
