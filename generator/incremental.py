@@ -261,6 +261,8 @@ class RenderCache:
         self.reused = 0
         self.rendered = 0
         self.charts_reused = 0
+        self.inputs: dict[str, set[tuple]] = {}             # lang -> every input its pages read last time
+        self._inputs_next: dict[str, set[tuple]] = {}
         self.charts_made: list[str] = []                    # "lang:job key" of charts made anew in this build
         self.pages_rendered: list[str] = []                 # "lang:file" of pages rendered in this build
         self.renderer: Any = None                           # statics.Renderers kept between builds, if any
@@ -285,6 +287,7 @@ class RenderCache:
         """Start a build: nothing from the last one is reused unless templates, code etc. (base) are the same."""
         self._base, self._ds = base, ds
         self._charts_next, self._next, self._fingerprints, self._changes = {}, {}, {}, {}
+        self._inputs_next = {}
         self.reused = self.rendered = self.charts_reused = 0
         self.charts_made, self.pages_rendered = [], []
         self._diff, self._views, self._same_analysis = None, {}, {}
@@ -363,10 +366,12 @@ class RenderCache:
             self._changes[lang] = None
             return
         changes = Changes(self.world, self._world)  # type: ignore[arg-type]
-        inputs: set[tuple] = set()
-        for (page_lang, _file), entry in self.pages.items():
-            if page_lang == lang:
-                inputs.update(entry.deps)
+        inputs = self.inputs.get(lang)
+        if inputs is None:
+            inputs = set()
+            for (page_lang, _file), entry in self.pages.items():
+                if page_lang == lang:
+                    inputs.update(entry.deps)
         self._changes[lang] = frozenset(dep for dep in inputs if changes.changed(dep))  # type: ignore[assignment]
 
     def reuse(self, lang: str, page: Any) -> _Entry | None:
@@ -407,20 +412,29 @@ class RenderCache:
                 t = job.tracker
                 if any(v is MISSING for v in t.analysis.values()):
                     t.analysis = {k: getattr(an, k[0])(self._ds, *k[1]) for k in t.analysis}
+        # Every input the language's pages read, for the next build to compare: the last build's (a reused
+        # page read nothing new) and what the pages rendered now read. Pages no longer built may leave a few
+        # inputs behind, which costs a comparison and nothing else.
+        last = self.inputs.get(lang) if self._changes.get(lang) is not None else None
+        inputs = self._inputs_next[lang] = set(last) if last is not None else set()
         for key, (entry, reused) in records.items():
             if pages is not None and key[1] in pages:
                 entry.context = dict(pages[key[1]].context)
             self._next[key] = entry
             if reused:
                 self.reused += 1
+                if last is None:
+                    inputs.update(entry.deps)
             else:
                 self.rendered += 1
                 self.pages_rendered.append(f"{key[0]}:{key[1]}")
+                inputs.update(entry.deps)
 
     def commit(self) -> None:
         """The build succeeded: its pages and charts become the previous build."""
         self._views, self._same_analysis = {}, {}
         self.pages, self._next = self._next, {}
+        self.inputs, self._inputs_next = self._inputs_next, {}
         self.charts, self._charts_next = self._charts_next, {}
         self.fingerprints, self.world, self.base = self._fingerprints, self._world, self._base
         for memo in (self.rows, self.json, self.csv):  # forget records that are gone
