@@ -71,6 +71,8 @@ def test_workflow_tests_builds_uploads_and_deploys_main_only():
     assert uses["actions/upload-pages-artifact"]["with"]["path"] == "site"
     keys = [s["with"]["key"] for s in build["steps"] if s.get("uses", "").startswith("actions/cache@")]
     assert any("hashFiles('requirements.txt')" in k for k in keys) and any("package-lock.json" in k for k in keys)
+    charts = next(s["with"] for s in build["steps"] if s.get("with", {}).get("path") == ".cache/charts")
+    assert charts["restore-keys"].strip() in charts["key"]  # any earlier run's renderings are reused
     assert "SITE_URL" in next(s for s in build["steps"] if s.get("run") == "make site")["env"]
     assert deploy["if"] == "github.event_name == 'push' && github.ref == 'refs/heads/main'"
     assert deploy["needs"] == "build"
