@@ -3,11 +3,11 @@
 vl-convert holds the GIL while it converts (a page-rendering loop beside it ran 80 times slower), and its
 runtime's threads do not survive a fork. So conversions run in a separate Python process started with
 `python -m generator.statics`: it never forks, it works beside page rendering on another core, and an
-editor's `make serve` keeps one alive between regenerations so that the runtime starts once.
+editor's `make serve` keeps two alive between regenerations so that their runtimes start once.
 
-Each rendering is cached in .cache/charts by a digest of its spec and the Vega version; only specs that are
-not there are sent to the process. Protocol: frames of a 4-byte big-endian length and a pickle. The parent
-sends one batch [(key, spec), ...]; the process answers one frame per item, (key, files, error), in order.
+Each rendering is cached in .cache/charts by a digest of its spec and the vl-convert version; only specs that
+are not there are sent to a process. Protocol: frames of a 4-byte big-endian length and a pickle. The parent
+sends batches [(key, spec), ...]; the process answers one frame per item, (key, files, error), in order.
 """
 
 from __future__ import annotations
