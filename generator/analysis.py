@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterable
 
+from .memo import remember
 from .model import (
     FEATURES, MECHANICS, PARTNER_TYPES, Citation, Collectible, Dataset, Edition, Figure, Platform, Quantity,
 )
@@ -92,15 +93,8 @@ def _per_dataset(fn):
 
     @functools.wraps(fn)
     def wrapper(ds: Dataset, *args: Any):
-        key = (id(ds),) + args
-        hit = memo.get(key)
-        if hit is None or hit[0] is not ds:
-            if len(memo) >= 64:
-                memo.clear()
-            hit = memo[key] = (ds, fn(ds, *args))
-        return hit[1]
+        return remember(memo, (ds,), lambda: fn(ds, *args), args, limit=64)
 
-    wrapper.memo = memo  # type: ignore[attr-defined]
     return wrapper
 
 
@@ -118,24 +112,19 @@ def edition_points(ds: Dataset) -> list[Point]:
     return out
 
 
-_POINTS: dict[tuple[str, int], tuple[Any, Point]] = {}
+_POINTS: dict[tuple, tuple[Any, Point]] = {}
 
 
 def _record_point(measure: str, c: Collectible) -> Point:
     """A collectible's point, the same object while the record is (an incremental build keeps unchanged
     records, and then compares two builds' lists of 10,000 points in an instant)."""
-    hit = _POINTS.get((measure, id(c)))
-    if hit is not None and hit[0] is c:
-        return hit[1]
-    if measure == "edition":
-        unlimited = c.edition == "unlimited"
-        point = Point(c.platform, c, None if unlimited else c.edition, unlimited, cites_of(c, "edition"))
-    else:
-        point = Point(c.platform, c, c.price, False, cites_of(c, "price"))
-    if len(_POINTS) > 100_000:
-        _POINTS.clear()
-    _POINTS[(measure, id(c))] = (c, point)
-    return point
+    def make() -> Point:
+        if measure == "edition":
+            unlimited = c.edition == "unlimited"
+            return Point(c.platform, c, None if unlimited else c.edition, unlimited, cites_of(c, "edition"))
+        return Point(c.platform, c, c.price, False, cites_of(c, "price"))
+
+    return remember(_POINTS, (c,), make, (measure,), limit=100_000)
 
 
 @_per_dataset

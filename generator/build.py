@@ -145,14 +145,6 @@ def _cached(kind: str, key: str, make) -> bytes:
     return data
 
 
-def chart_files(chart: ch.Chart, static: bool) -> dict[str, bytes]:
-    """The spec (JSON), static SVG and PNG, and data (CSV) of one chart, by file suffix."""
-    out, spec = _chart_data_files(chart)
-    if static:
-        out.update(static_files(spec))
-    return out
-
-
 def _chart_data_files(chart: ch.Chart) -> tuple[dict[str, bytes], dict]:
     """The spec (JSON) and data (CSV) of one chart, and the spec as a dict."""
     spec = chart.chart.to_dict(validate=False)
@@ -171,16 +163,11 @@ def _chart_data_files(chart: ch.Chart) -> tuple[dict[str, bytes], dict]:
     return out, spec
 
 
-def static_files(spec: dict) -> dict[str, bytes]:
-    """The static SVG and PNG of one chart spec (see statics.py; cached by spec in .cache/charts)."""
-    return StaticCharts({"chart": spec}).result()["chart"]
-
-
 def vega_bundle() -> bytes:
     """vega, vega-lite and vega-embed in one script from vl-convert, wrapped so it can load twice."""
-    from .statics import bundle_versions, javascript_bundle
+    from .statics import converter_version, javascript_bundle
 
-    key = "vega-bundle-" + hashlib.sha256(bundle_versions().encode()).hexdigest()[:16]
+    key = "vega-bundle-" + hashlib.sha256(converter_version().encode()).hexdigest()[:16]
 
     def make() -> bytes:
         return (b"/* vega, vega-lite, vega-embed: bundled by vl-convert-python at build time */\n"
@@ -473,7 +460,7 @@ def _charts(ds: Dataset, lang: str, trans: Any, source_line: Any, static: bool, 
     for key, make, platform in ch.chart_jobs(ds):
         job = cache.chart_for(lang, key)
         if job is None:
-            view = cache.chart_dataset(key, platform)
+            view = cache.chart_dataset(key)
             chart = make(ch.Ctx(view, lang, trans.gettext, source_line,  # type: ignore[arg-type]
                                 cache.analysis_for(view._t)))
             files, spec = _chart_data_files(chart) if chart is not None else ({}, None)

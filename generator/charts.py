@@ -12,6 +12,7 @@ import altair as alt
 from . import analysis as an
 from . import fmt
 from .i18n import N_
+from .memo import remember
 from .model import FEATURES, MECHANICS, PARTNER_TYPES, Citation, Dataset, Figure
 from .statics import STATIC_WIDTH  # noqa: F401 - the static renderings' width, for templates
 
@@ -155,19 +156,14 @@ _plotted_memo: dict[tuple, tuple] = {}
 def _plotted(ctx: Ctx, points: list[an.Point]) -> tuple[list, list, tuple]:
     """What a range chart draws (grouped per platform beyond MAX_CHART_ROWS), what it leaves out (unlimited
     editions) and its citations: the same in both languages, so made once for a list of points."""
-    key = (id(points), id(ctx.ds))
-    hit = _plotted_memo.get(key)
-    if hit is not None and hit[0] is points and hit[1] is ctx.ds:
-        return hit[2]
-    plotted = [p for p in points if not p.unlimited and p.quantity is not None]
-    left_out = [p for p in points if p.unlimited]
-    if len(plotted) > MAX_CHART_ROWS:
-        plotted = _grouped(ctx, plotted)
-    out = (plotted, left_out, an.union(*(p.cites for p in points)))
-    if len(_plotted_memo) > 256:
-        _plotted_memo.clear()
-    _plotted_memo[key] = (points, ctx.ds, out)  # kept alive with it: their ids are not reused
-    return out
+    def make() -> tuple[list, list, tuple]:
+        plotted = [p for p in points if not p.unlimited and p.quantity is not None]
+        left_out = [p for p in points if p.unlimited]
+        if len(plotted) > MAX_CHART_ROWS:
+            plotted = _grouped(ctx, plotted)
+        return plotted, left_out, an.union(*(p.cites for p in points))
+
+    return remember(_plotted_memo, (points, ctx.ds), make, limit=256)
 
 
 def _range_chart(ctx: Ctx, cid: str, points: list[an.Point], title: str, subtitle: str,

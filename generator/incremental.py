@@ -260,7 +260,6 @@ class RenderCache:
         self.charts: dict[str, _Charts] = {}
         self.reused = 0
         self.rendered = 0
-        self.charts_reused = 0
         self.inputs: dict[str, set[tuple]] = {}             # lang -> every input its pages read last time
         self._inputs_next: dict[str, set[tuple]] = {}
         self.charts_made: list[str] = []                    # "lang:job key" of charts made anew in this build
@@ -288,7 +287,7 @@ class RenderCache:
         self._base, self._ds = base, ds
         self._charts_next, self._next, self._fingerprints, self._changes = {}, {}, {}, {}
         self._inputs_next = {}
-        self.reused = self.rendered = self.charts_reused = 0
+        self.reused = self.rendered = 0
         self.charts_made, self.pages_rendered = [], []
         self._diff, self._views, self._same_analysis = None, {}, {}
         self._usable = self.world is not None and base == self.base
@@ -313,7 +312,6 @@ class RenderCache:
         for (name, args), old in job.tracker.analysis.items():
             if not self._analysis_same(name, args, old):
                 return None
-        self.charts_reused += 1
         return job
 
     def _analysis_same(self, name: str, args: tuple, old: Any) -> bool:
@@ -338,12 +336,12 @@ class RenderCache:
 
         return get
 
-    def chart_dataset(self, key: str, platform: str | None) -> ChartDataset:
+    def chart_dataset(self, key: str) -> ChartDataset:
         """The tracked view of this build's dataset for one chart: both editions' charts of a key share it (and
         so the analysis results memoized on it, and one record of what they read)."""
         view = self._views.get(key)
         if view is None:
-            view = self._views[key] = ChartDataset(self._ds, FieldTracker(platform))
+            view = self._views[key] = ChartDataset(self._ds, FieldTracker())
         return view
 
     def keep_charts(self, lang: str, made: _Charts) -> None:
@@ -454,16 +452,15 @@ class RenderCache:
 # --------------------------------------------------------------------------- what the charts read
 
 class FieldTracker:
-    """What one chart read while it was made: record fields ((kind, id) -> names), whole record lists, and
-    whether it saw one platform's collectibles only (then it depends on which collectibles that platform has)."""
+    """What one chart read while it was made: analysis results (Ctx.an), and the record fields ((kind, id) ->
+    names) and whole record lists it read directly."""
 
-    __slots__ = ("fields", "lists", "everything", "platform", "analysis")
+    __slots__ = ("fields", "lists", "everything", "analysis")
 
-    def __init__(self, platform: str | None = None) -> None:
+    def __init__(self) -> None:
         self.fields: dict[tuple[str, str], set[str]] = defaultdict(set)
         self.lists: set[str] = set()
         self.everything = False
-        self.platform = platform
         # Analysis results the chart was made from (Ctx.an): (function name, arguments) -> result. A chart
         # is made again only if one of them is different, however many records the analysis read.
         self.analysis: dict[tuple[str, tuple], Any] = {}
@@ -472,7 +469,7 @@ class FieldTracker:
         # Sent from a forked process without the results (they hold records): the parent fills them in again
         # from its own records (RenderCache.adopt), which also lets the next build compare them by identity.
         return {"fields": self.fields, "lists": self.lists, "everything": self.everything,
-                "platform": self.platform, "analysis": list(self.analysis)}
+                "analysis": list(self.analysis)}
 
     def __setstate__(self, state: dict) -> None:
         for name, value in state.items():
@@ -503,11 +500,7 @@ class TrackedRecord:
 
 
 class ChartDataset:
-    """The dataset as one chart function sees it, with every record field it reads noted.
-
-    With tracker.platform set, the chart sees only that platform's collectibles (a platform page's charts),
-    so an edit of another platform's collectible leaves it as it was.
-    """
+    """The dataset as one chart function sees it, with every record field it reads noted."""
 
     def __init__(self, ds: Dataset, tracker: FieldTracker):
         self._ds, self._t = ds, tracker
@@ -519,10 +512,7 @@ class ChartDataset:
             lst = self._lists.get(name)
             if lst is None:
                 fields = self._t.fields
-                records = getattr(self._ds, name)
-                if name == "collectibles" and self._t.platform is not None:
-                    records = [r for r in records if r.platform == self._t.platform]
-                lst = self._lists[name] = [TrackedRecord(r, fields[(name, r.id)]) for r in records]
+                lst = self._lists[name] = [TrackedRecord(r, fields[(name, r.id)]) for r in getattr(self._ds, name)]
             return lst
         self._t.everything = True
         return getattr(self._ds, name)
@@ -576,10 +566,6 @@ class RecordDiff:
         if tracker.everything or tracker.lists & self.ids_changed:
             return False
         for (kind, rid), (was, now) in self.changed.items():
-            if tracker.platform is not None and kind == "collectibles" and \
-                    tracker.platform in (getattr(was, "platform", None), getattr(now, "platform", None)) and \
-                    (was is None or now is None or was.platform != now.platform):
-                return False  # a collectible joined or left the platform the chart is about
             names = tracker.fields.get((kind, rid))
             if not names:
                 continue

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from . import fmt
 from .i18n import N_, Translations
+from .memo import remember
 from .model import Citation, Dataset
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
@@ -84,18 +85,6 @@ def number(value: Any, lang: str) -> str:
 
 _cite_keys_memo: dict[tuple, tuple[Any, Any]] = {}
 _source_line_memo: dict[tuple, tuple[Any, Any]] = {}
-
-
-def _by_identity(table: dict, obj: Any, make: Any, *key: Any) -> Any:
-    """make(), remembered for this very object (kept alive in the table, so its id is not reused)."""
-    hit = table.get((id(obj),) + key)
-    if hit is not None and hit[0] is obj:
-        return hit[1]
-    if len(table) > 10_000:
-        table.clear()
-    value = make()
-    table[(id(obj),) + key] = (obj, value)
-    return value
 
 
 def _cite_keys(flat: list) -> list[tuple]:
@@ -348,7 +337,7 @@ class PageHelpers:
         more = ""
         if len(items) == 1 and items[0].__class__ is tuple and len(flat) > CITE_MAX:
             # A chart's or a matrix cell's citations, cited on many pages: their distinct keys, once.
-            unique = _by_identity(_cite_keys_memo, items[0], lambda: _cite_keys(flat))
+            unique = remember(_cite_keys_memo, (items[0],), lambda: _cite_keys(flat))
         else:
             unique = _cite_keys(flat)
         if len(unique) > CITE_MAX:
@@ -372,7 +361,7 @@ class PageHelpers:
 
     def source_line(self, cites: Any) -> str:
         if cites.__class__ is tuple and len(cites) > CITE_MAX:
-            line = _by_identity(_source_line_memo, cites, lambda: self._source_line(cites, self.lang), self.lang)
+            line = remember(_source_line_memo, (cites,), lambda: self._source_line(cites, self.lang), (self.lang,))
         else:
             line = self._source_line(cites, self.lang)
         return self.english(line)

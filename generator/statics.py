@@ -43,21 +43,21 @@ def static_spec(spec: dict) -> dict:
     return dict(spec, width=STATIC_WIDTH, background="#ffffff")
 
 
-_VEGA_VERSION: list[str] = []
+_CONVERTER_VERSION: list[str] = []
 
 
-def vega_version() -> str:
-    """The Vega version vl-convert bundles (part of every cache key), asked once per process."""
-    if not _VEGA_VERSION:
+def converter_version() -> str:
+    """vl-convert's version, which pins the Vega it bundles (part of every cache key), asked once per process.
+    From the package's metadata: asking vl_convert itself would start its runtime here."""
+    if not _CONVERTER_VERSION:
         import importlib.metadata
 
-        # The package version pins the Vega bundle; asking vl_convert itself would start its runtime here.
-        _VEGA_VERSION.append("vl-convert-python " + importlib.metadata.version("vl-convert-python"))
-    return _VEGA_VERSION[0]
+        _CONVERTER_VERSION.append("vl-convert-python " + importlib.metadata.version("vl-convert-python"))
+    return _CONVERTER_VERSION[0]
 
 
 def cache_key(spec: dict) -> str:
-    return hashlib.sha256((json.dumps(static_spec(spec), sort_keys=True) + vega_version()).encode()).hexdigest()[:32]
+    return hashlib.sha256((json.dumps(static_spec(spec), sort_keys=True) + converter_version()).encode()).hexdigest()[:32]
 
 
 def cached(key: str) -> dict[str, bytes] | None:
@@ -311,11 +311,6 @@ def javascript_bundle() -> bytes:
     if done.returncode or not done.stdout:
         raise StaticsError("vl-convert could not make the vega bundle: " + done.stderr.decode("utf-8", "replace")[-500:])
     return done.stdout
-
-
-def bundle_versions() -> str:
-    """The versions in the bundle's cache key: those of the package that ships it."""
-    return vega_version()
 
 
 if __name__ == "__main__":

@@ -236,22 +236,24 @@ def _settle(tabs: list[Tab]) -> None:
     assert not problems, "the browser recorded problems:\n" + "\n".join(problems)
 
 
-@pytest.fixture
-def desktop(shared_tabs) -> Tab:
-    """The shared desktop tab (1280 px, light palette); the test fails if the browser recorded a problem."""
-    t = shared_tabs("desktop", DESKTOP)
+def _recorded(shared_tabs, name: str, viewport) -> Tab:
+    """A shared tab, its earlier records dropped; the test fails if the browser records a problem during it."""
+    t = shared_tabs(name, viewport)
     t.rec.take()
     yield t
     _settle([t])
+
+
+@pytest.fixture
+def desktop(shared_tabs) -> Tab:
+    """The shared desktop tab (1280 px, light palette)."""
+    yield from _recorded(shared_tabs, "desktop", DESKTOP)
 
 
 @pytest.fixture
 def mobile(shared_tabs) -> Tab:
-    """The shared mobile tab (375 px, light palette); the test fails if the browser recorded a problem."""
-    t = shared_tabs("mobile", MOBILE)
-    t.rec.take()
-    yield t
-    _settle([t])
+    """The shared mobile tab (375 px, light palette)."""
+    yield from _recorded(shared_tabs, "mobile", MOBILE)
 
 
 @pytest.fixture
