@@ -163,17 +163,28 @@ def _chart_data_files(chart: ch.Chart) -> tuple[dict[str, bytes], dict]:
     return out, spec
 
 
-def vega_bundle() -> bytes:
-    """vega, vega-lite and vega-embed in one script from vl-convert, wrapped so it can load twice."""
-    from .statics import converter_version, javascript_bundle
+class _VegaBundle:
+    """vega, vega-lite and vega-embed in one script from vl-convert, wrapped so it can load twice: from the
+    chart cache, or made by a process started at once (statics.JavascriptBundle) and kept there."""
 
-    key = "vega-bundle-" + hashlib.sha256(converter_version().encode()).hexdigest()[:16]
+    def __init__(self) -> None:
+        from . import statics
 
-    def make() -> bytes:
-        return (b"/* vega, vega-lite, vega-embed: bundled by vl-convert-python at build time */\n"
-                b"if (!window.vegaEmbed) { (function(){\n" + javascript_bundle() + b"\n})(); }\n")
+        self.path = statics.CACHE / ("vega-bundle-" + hashlib.sha256(statics.converter_version().encode())
+                                     .hexdigest()[:16] + ".js")
+        self.job = None if self.path.exists() else statics.JavascriptBundle()
 
-    return _cached("js", key, make)
+    def result(self) -> bytes:
+        if self.job is None:
+            return self.path.read_bytes()
+        bundle = self.job.result()
+        return _cached("js", self.path.stem, lambda: (
+            b"/* vega, vega-lite, vega-embed: bundled by vl-convert-python at build time */\n"
+            b"if (!window.vegaEmbed) { (function(){\n" + bundle + b"\n})(); }\n"))
+
+    def kill(self) -> None:
+        if self.job is not None:
+            self.job.kill()
 
 
 # --------------------------------------------------------------------------- downloads
@@ -215,6 +226,16 @@ def generate(ds: Dataset, langs: tuple[str, ...] = LANGS, static: bool = True, s
     cache: an incremental.RenderCache; charts and pages whose inputs did not change since its last build
     are reused.
     """
+    bundle_job = _VegaBundle()  # on a first build (nothing cached), made beside everything else
+    try:
+        return _generate(ds, langs, static, show_progress, parallel, cache, bundle_job)
+    except BaseException:
+        bundle_job.kill()
+        raise
+
+
+def _generate(ds: Dataset, langs: tuple[str, ...], static: bool, show_progress: bool, parallel: bool, cache: Any,
+              bundle_job: _VegaBundle) -> dict[str, bytes]:
     prepared: list[tuple] = []
 
     def prepare() -> tuple:
@@ -232,8 +253,16 @@ def generate(ds: Dataset, langs: tuple[str, ...] = LANGS, static: bool = True, s
         # One process for every edition: make all their charts first, so that the static renderings of them
         # all are made beside everything else (lookup tables, pages of both editions, data files).
         source_line = source_line_factory(ds)
-        for lang in langs:
-            early[lang] = _edition_charts(lang, ds, source_line, static, cache, False)
+        made = {lang: _edition_charts(lang, ds, source_line, static, cache) for lang in langs}
+        if cache is not None and cache.renderer:
+            # The kept renderers' fonts cover both editions' charts at once (a process is started again only
+            # when a spec needs a character its font subsets lack: see statics.Renderer).
+            every = [spec for m in made.values() for spec in m[-1].values()]
+            for renderer in cache.renderer:
+                if every:
+                    renderer.prepare(every, warm=True)
+        for lang, (trans, charts, site_chart_ids, chart_bytes, specs) in made.items():
+            early[lang] = (trans, charts, site_chart_ids, chart_bytes, _statics(specs, cache, False))
     if cache is not None:
         from .incremental import World
 
@@ -254,12 +283,20 @@ def generate(ds: Dataset, langs: tuple[str, ...] = LANGS, static: bool = True, s
             if data_files is not None:
                 data_files.kill()
             raise
+    if cache is not None and cache.renderer and _forks(parallel, langs):
+        # A forked edition made its renderings with a renderer of its own: (re)start the kept ones now, with
+        # fonts for both editions' charts, so that the first edit's renderings do not wait for that.
+        every = [json.loads(made[".vl.json"]) for edition in editions.values() for made in edition.charts.values()
+                 if ".vl.json" in made]
+        for renderer in cache.renderer:
+            if every:
+                renderer.prepare(every, warm=True)
     # What both editions share, once the editions are done (while static renderings may still be made).
     if cache is not None:
         downloads = _dataset_files_by_record(ds, cache)
     else:
         downloads = data_files.result() if data_files is not None else dataset_files(ds)
-    bundle = vega_bundle()
+    bundle = bundle_job.result()
     own_assets = {p.name: p.read_bytes() for p in sorted(ASSET_SRC.iterdir()) if p.is_file()}
     from .schema import schemas
 
@@ -330,22 +367,29 @@ class _Edition:
             self.statics = None
 
 
-def _edition_charts(lang: str, ds: Dataset, source_line: Any, static: bool, cache: Any, forked: bool) -> tuple:
-    """A language's charts (see _charts), with their static renderings started in a process of their own,
-    to go on beside page rendering (see statics.py). A forked process starts its own renderer: the one an
-    incremental build keeps belongs to the process that made it."""
-    trans = translations(lang)  # the edition's own: it collects the messages charts and pages lack
+def _edition_charts(lang: str, ds: Dataset, source_line: Any, static: bool, cache: Any) -> tuple:
+    """A language's charts (see _charts), with the translations it used (the edition's own: they collect the
+    messages that charts and pages lack)."""
+    trans = translations(lang)
     charts, site_chart_ids, chart_bytes, specs = _charts(ds, lang, trans, source_line, static, cache)
-    statics = StaticCharts(specs, None if forked or cache is None else cache.renderer)
-    return trans, charts, site_chart_ids, chart_bytes, statics
+    return trans, charts, site_chart_ids, chart_bytes, specs
+
+
+def _statics(specs: dict[str, dict], cache: Any, forked: bool) -> StaticCharts:
+    """The static renderings of these specs, started in processes of their own, to go on beside page
+    rendering (see statics.py). A forked process starts its own renderer: the ones an incremental build
+    keeps belong to the process that made them."""
+    return StaticCharts(specs, None if forked or cache is None else cache.renderer)
 
 
 def _edition(lang: str, ds: Dataset, idx: dict, urls: dict, source_line: Any, shared: dict, pages: list,
              static: bool, cache: Any, bar: Any, forked: bool, made_charts: tuple | None = None) -> _Edition:
     """One language's charts, catalogue and pages (the charts may have been made already: made_charts)."""
     prefix = EDITION_PREFIX[lang]
-    trans, charts, site_chart_ids, chart_bytes, statics = made_charts or _edition_charts(
-        lang, ds, source_line, static, cache, forked)
+    if made_charts is None:
+        trans, charts, site_chart_ids, chart_bytes, specs = _edition_charts(lang, ds, source_line, static, cache)
+        made_charts = (trans, charts, site_chart_ids, chart_bytes, _statics(specs, cache, forked))
+    trans, charts, site_chart_ids, chart_bytes, statics = made_charts
     # One environment per language: Jinja caches imported macro modules with the gettext they
     # first saw, so a shared environment would render the English macros in Chinese.
     env = environment()

@@ -765,12 +765,11 @@ class Regenerator:
         self.parallel = parallel
         self.loader = IncrementalLoader(data, display_root)
         self.cache = RenderCache()
-        if static:  # chart-rendering processes for the whole session (see statics.py), one per core up to two
+        if static:  # chart-rendering processes for the whole session (see statics.py), one per core up to two;
+            # they start during the first build, with font subsets for its charts
             from .statics import Renderer
 
             self.cache.renderer = [Renderer() for _ in range(min(2, os.cpu_count() or 1))]
-            for renderer in self.cache.renderer:
-                renderer.warm()
         self.known: dict[str, tuple[bytes, int, int]] = {}
 
     def close(self) -> None:
@@ -791,6 +790,8 @@ class Regenerator:
         files = generate(ds, self.langs, static=self.static, show_progress=show_progress,
                          parallel=self.parallel and self.cache.world is None, cache=self.cache)
         report = write_all(self.out, files, known=self.known)
+        for renderer in self.cache.renderer or ():  # the rendering processes started by this build are ready
+            renderer.settle()
         return Result(report.written, report.unchanged, report.removed, len(files), self.cache.rendered,
                       self.cache.reused, self.loader.parsed - parsed_before, time.perf_counter() - started,
                       list(self.cache.charts_made), sorted(self.cache.pages_rendered))

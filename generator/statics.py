@@ -56,8 +56,13 @@ def converter_version() -> str:
     return _CONVERTER_VERSION[0]
 
 
+# How renderings are made, beside the converter's version: with font subsets (generator/fonts.py).
+RENDERING = "font subsets 1"
+
+
 def cache_key(spec: dict) -> str:
-    return hashlib.sha256((json.dumps(static_spec(spec), sort_keys=True) + converter_version()).encode()).hexdigest()[:32]
+    made = json.dumps(static_spec(spec), sort_keys=True) + converter_version() + RENDERING
+    return hashlib.sha256(made.encode()).hexdigest()[:32]
 
 
 def cached(key: str) -> dict[str, bytes] | None:
@@ -151,60 +156,108 @@ class _Batch:
         self.done = threading.Event()
 
 
-class Renderer:
-    """A rendering process, started on first use. Batches go in; a thread files the answers, which come back
-    in order, under their batch. Submit, go on with other work, then wait for the batch."""
+class _Process:
+    """One rendering process, the characters and font lists its fonts were subset for (None: the system's
+    fonts, no subsets), and its batches not answered yet."""
 
-    def __init__(self) -> None:
-        self.proc: subprocess.Popen | None = None
-        self._pending: list[_Batch] = []
+    def __init__(self, chars: frozenset[str] | None, lists: tuple[str, ...], subset: bool):
+        from . import fonts
+
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+        conf = fonts.font_config(list(lists), set(chars or ()), CACHE) if subset and chars is not None else None
+        if conf is not None:
+            env["FONTCONFIG_FILE"] = conf
+        self.chars = chars if conf is not None else None
+        self.lists = lists
+        self.pending: list[_Batch] = []
+        self.popen = subprocess.Popen([sys.executable, "-m", "generator.statics"], stdin=subprocess.PIPE,
+                                      stdout=subprocess.PIPE, cwd=ROOT, env=env)
+
+    def covers(self, chars: set[str], lists: tuple[str, ...]) -> bool:
+        return self.popen.poll() is None and (self.chars is None or (chars <= self.chars and set(lists) <= set(self.lists)))
+
+    def retire(self) -> None:
+        """No more batches: the process answers those it has, then ends."""
+        try:
+            if self.popen.stdin:
+                self.popen.stdin.close()
+        except OSError:
+            pass
+
+
+class Renderer:
+    """Rendering processes, started on first use. Batches go in; a thread per process files the answers,
+    which come back in order, under their batch. Submit, go on with other work, then wait for the batch.
+
+    A process renders with subsets of the fonts its specs name (generator/fonts.py); specs that need a
+    character or a font list its subsets lack go to a new process (subset for both), while the old one
+    finishes what it was given.
+    """
+
+    def __init__(self, subset_fonts: bool = True) -> None:
+        self.subset_fonts = subset_fonts
+        self.current: _Process | None = None
+        self._live: list[_Process] = []
         self._lock = threading.Lock()
+
+    @property
+    def proc(self) -> subprocess.Popen | None:
+        """The process new batches go to."""
+        return self.current.popen if self.current is not None else None
 
     @property
     def waiting(self) -> int:
         """How much work is waiting here: the JSON size of the specs not answered yet."""
         with self._lock:
-            return sum(b.sizes[k] for b in self._pending for k in b.keys if k not in b.results)
+            return sum(b.sizes[k] for p in self._live for b in p.pending for k in b.keys if k not in b.results)
 
-    def _start(self) -> subprocess.Popen:
-        if self.proc is None or self.proc.poll() is not None:
-            env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-            proc = subprocess.Popen([sys.executable, "-m", "generator.statics"], stdin=subprocess.PIPE,
-                                    stdout=subprocess.PIPE, cwd=ROOT, env=env)
-            self.proc = proc
-            threading.Thread(target=self._receive, args=(proc,), name="static-charts", daemon=True).start()
-        return self.proc
+    def prepare(self, specs: list[dict], warm: bool = False) -> _Process:
+        """The process for these specs: the current one if its fonts cover them, else a new one, whose
+        subsets also cover what the current one's did (so that the next batches stay with it). warm: have a
+        new one render a small chart at once, so that the next batch does not wait for its runtime to load."""
+        from .fonts import characters, spec_fonts
 
-    def _receive(self, proc: subprocess.Popen) -> None:
-        """Read answers until the process's output ends; then fail whatever is still waiting."""
+        chars = characters(specs)
+        lists = tuple(dict.fromkeys(f for spec in specs for f in spec_fonts(spec)))
+        current = self.current
+        if current is not None and current.covers(chars, lists):
+            return current
+        if current is not None:
+            if current.popen.poll() is None:
+                chars |= current.chars or set()
+                lists = tuple(dict.fromkeys(current.lists + lists))
+            current.retire()
+        started = _Process(frozenset(chars) if self.subset_fonts else None, lists, self.subset_fonts)
+        with self._lock:
+            self._live = [p for p in self._live if p.popen.poll() is None or p.pending] + [started]
+        self.current = started
+        threading.Thread(target=self._receive, args=(started,), name="static-charts", daemon=True).start()
+        if warm:  # the smallest of the specs: its fonts are loaded too
+            self._post(started, {"warm-up": min(specs, key=lambda spec: len(json.dumps(spec)))})
+        return started
+
+    def _receive(self, proc: _Process) -> None:
+        """Read a process's answers until its output ends; then fail whatever it still had to answer."""
         try:
             while True:
-                key, files, error = _receive(proc.stdout)  # type: ignore[arg-type]
+                key, files, error = _receive(proc.popen.stdout)  # type: ignore[arg-type]
                 with self._lock:
-                    batch = self._pending[0]
+                    batch = proc.pending[0]
                     if error is not None and batch.error is None:
                         batch.error = f"static rendering of a chart failed: {error}"
                     elif files is not None:
                         batch.results[key] = files
                     batch.answered += 1
                     if batch.answered == len(batch.keys):
-                        self._pending.pop(0)
+                        proc.pending.pop(0)
                         batch.done.set()
         except (EOFError, OSError, IndexError, ValueError) as exc:
             with self._lock:
-                for batch in self._pending:
+                for batch in proc.pending:
                     batch.error = batch.error or (f"the chart rendering process stopped "
-                                                  f"({type(exc).__name__}; exit {proc.poll()})")
+                                                  f"({type(exc).__name__}; exit {proc.popen.poll()})")
                     batch.done.set()
-                self._pending.clear()
-
-    def warm(self) -> None:
-        """Start the process and have it render a small chart now, so that the first build that needs it does
-        not wait for its runtime and fonts to load (the answer is not waited for)."""
-        spec = {"data": {"values": [{"x": 1, "y": "预热 warm-up"}]}, "mark": "point",
-                "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "nominal"}},
-                "title": "预热 warm-up", "config": {"font": "'Noto Sans CJK SC', sans-serif"}}
-        self.submit({"warm-up": spec})
+                proc.pending.clear()
 
     def submit(self, items: dict[str, dict]) -> _Batch:
         """Render these specs (cache key -> spec) beside the caller's work."""
@@ -212,18 +265,28 @@ class Renderer:
         if not items:
             batch.done.set()
             return batch
-        proc = self._start()
+        return self._post(self.prepare(list(items.values())), items, batch)
+
+    def _post(self, proc: _Process, items: dict[str, dict], batch: _Batch | None = None) -> _Batch:
+        batch = batch or _Batch(list(items))
         with self._lock:
-            self._pending.append(batch)
+            proc.pending.append(batch)
         try:
-            _send(proc.stdin, list(items.items()))  # type: ignore[arg-type]
+            _send(proc.popen.stdin, list(items.items()))  # type: ignore[arg-type]
         except OSError as exc:
             with self._lock:
-                if batch in self._pending:
-                    self._pending.remove(batch)
+                if batch in proc.pending:
+                    proc.pending.remove(batch)
             batch.error = f"the chart rendering process stopped ({exc})"
             batch.done.set()
         return batch
+
+    def settle(self) -> None:
+        """Wait until every batch given so far is answered (warm-ups included)."""
+        with self._lock:
+            batches = [b for p in self._live for b in p.pending]
+        for batch in batches:
+            batch.done.wait()
 
     @staticmethod
     def wait(batch: _Batch) -> dict[str, dict[str, bytes]]:
@@ -234,16 +297,15 @@ class Renderer:
         return batch.results
 
     def close(self) -> None:
-        proc, self.proc = self.proc, None
-        if proc is None:
-            return
-        try:
-            if proc.stdin:
-                proc.stdin.close()
-            proc.wait(timeout=10)
-        except (OSError, subprocess.TimeoutExpired):
-            proc.kill()
-            proc.wait()
+        with self._lock:
+            live, self._live, self.current = self._live, [], None
+        for proc in live:
+            proc.retire()
+            try:
+                proc.popen.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.popen.kill()
+                proc.popen.wait()
 
 
 class StaticCharts:
@@ -304,13 +366,24 @@ class StaticCharts:
         return self.files
 
 
-def javascript_bundle() -> bytes:
-    """vega, vega-lite and vega-embed as one script, from vl-convert in a short-lived process of its own."""
-    code = "import sys, vl_convert as v; sys.stdout.buffer.write(v.javascript_bundle().encode('utf-8'))"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, check=False)
-    if done.returncode or not done.stdout:
-        raise StaticsError("vl-convert could not make the vega bundle: " + done.stderr.decode("utf-8", "replace")[-500:])
-    return done.stdout
+class JavascriptBundle:
+    """vega, vega-lite and vega-embed as one script, from vl-convert in a short-lived process of its own
+    (bundling costs it about two seconds): started at once, so that it is made beside other work."""
+
+    def __init__(self) -> None:
+        code = "import sys, vl_convert as v; sys.stdout.buffer.write(v.javascript_bundle().encode('utf-8'))"
+        self.proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+
+    def result(self) -> bytes:
+        out, err = self.proc.communicate()
+        if self.proc.returncode or not out:
+            raise StaticsError("vl-convert could not make the vega bundle: " + err.decode("utf-8", "replace")[-500:])
+        return out
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.communicate()
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ def test_renderings_come_from_a_process_of_their_own_then_from_the_cache(cache_d
     files = made.result()["a"]
     assert files[".svg"].startswith(b"<svg") and "甲".encode() in files[".svg"]
     assert files[".png"].startswith(b"\x89PNG\r\n\x1a\n")
-    assert sorted(p.suffix for p in cache_dir.iterdir()) == [".png", ".svg"]
+    assert sorted(p.suffix for p in cache_dir.iterdir() if p.is_file()) == [".png", ".svg"]
     again = statics.StaticCharts({"b": SPEC})
     assert again.renderer is None and again.result()["b"] == files  # the same spec: from the cache
 
@@ -48,9 +48,74 @@ def test_a_spec_vega_cannot_render_is_an_error_that_names_the_cause(cache_dir):
 
 def test_a_renderer_that_stopped_is_an_error_not_a_hang(cache_dir):
     renderer = statics.Renderer()
-    renderer.warm()
+    renderer.prepare([SPEC], warm=True)
     renderer.proc.kill()
     renderer.proc.wait()
     batch = statics.StaticCharts({"a": SPEC}, renderer)  # started again: a dead process is replaced
     assert batch.result()["a"][".svg"].startswith(b"<svg")
     renderer.close()
+
+
+def _chart(lang: str, title: str, names: tuple[str, ...] = ("京东 JD 灵稀", "天猫 Tmall", "小红书 R-SPACE"),
+           field: str = "平台 platform") -> dict:
+    """A small spec set in an edition's fonts, with text in a title, axis labels, a legend and marks."""
+    from generator.charts import FONTS
+
+    values = [{field: name, "price": price} for name, price in zip(names, (9.9, 19.9, 0.0))]
+    return {"data": {"values": values}, "mark": {"type": "bar", "tooltip": True}, "title": title,
+            "encoding": {"y": {"field": field, "type": "nominal"},
+                         "x": {"field": "price", "type": "quantitative", "format": ",.2f"},
+                         "color": {"field": field, "type": "nominal"}},
+            "config": {"font": FONTS[lang], "title": {"fontWeight": "bold"}}}
+
+
+EN_NAMES = ("JD Lingxi", "Tmall", "Xiaohongshu R-SPACE")
+
+
+def test_font_subsets_give_the_same_renderings_as_the_full_fonts(cache_dir):
+    specs = {"zh": _chart("zh", "数字藏品价格 Prices"),
+             "en": _chart("en", "Prices of digital collectibles", EN_NAMES, "Platform")}
+    subset, full = statics.Renderer(), statics.Renderer(subset_fonts=False)
+    try:
+        with_subsets = subset.wait(subset.submit(specs))
+        without = full.wait(full.submit(specs))
+        assert subset.current.chars is not None and full.current.chars is None
+    finally:
+        subset.close()
+        full.close()
+    made = list((cache_dir / "fonts").glob("*/*/*.otf"))
+    assert made and all(p.stat().st_size < 1_000_000 for p in made)  # subsets, not copies of the fonts
+    for lang in specs:
+        assert with_subsets[lang][".svg"] == without[lang][".svg"]
+        assert with_subsets[lang][".png"] == without[lang][".png"]
+
+
+def test_a_character_the_first_font_lacks_comes_from_the_same_face_whatever_else_was_subset(cache_dir):
+    """Chinese in an English chart is drawn from the next family listed, regular weight first, whether the
+    process's subsets were made for this chart alone or for Chinese charts too: a rendering does not depend
+    on which process made it (renderings are cached by spec)."""
+    mixed = _chart("en", "Prices 价格", field="Platform 平台")
+    alone, shared = statics.Renderer(), statics.Renderer()
+    try:
+        by_itself = alone.wait(alone.submit({"m": mixed}))
+        shared.prepare([_chart("zh", "数字藏品 另一张图表"), _chart("en", "Another chart", EN_NAMES)])
+        after_others = shared.wait(shared.submit({"m": mixed}))
+    finally:
+        alone.close()
+        shared.close()
+    assert by_itself["m"] == after_others["m"]
+
+
+def test_a_spec_with_characters_the_subsets_lack_goes_to_a_new_process(cache_dir):
+    renderer = statics.Renderer()
+    try:
+        first = renderer.wait(renderer.submit({"a": _chart("zh", "甲乙")}))
+        old = renderer.proc
+        same = renderer.wait(renderer.submit({"b": _chart("zh", "乙甲")}))
+        assert renderer.proc is old  # covered: the same process
+        other = renderer.wait(renderer.submit({"c": _chart("zh", "丙丁")}))
+        assert renderer.proc is not old and old.wait(timeout=30) == 0  # the old one finished and ended
+        assert "丙".encode() in other["c"][".svg"] and first["a"][".svg"] != same["b"][".svg"]
+        assert {"甲", "丙"} <= renderer.current.chars  # the new subsets cover the old ones' characters too
+    finally:
+        renderer.close()
