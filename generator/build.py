@@ -22,7 +22,7 @@ from . import fmt
 from .load import gc_paused
 from .i18n import LANGS, NP_, translations
 from .model import KINDS, Dataset
-from .pages import plan, url_map
+from .pages import page_count, plan, url_map
 from .progress import progress
 from .render import MARKER, PageHelpers, environment
 from .errors import BuildError
@@ -237,17 +237,18 @@ def generate(ds: Dataset, langs: tuple[str, ...] = LANGS, static: bool = True, s
 def _generate(ds: Dataset, langs: tuple[str, ...], static: bool, show_progress: bool, parallel: bool, cache: Any,
               bundle_job: _VegaBundle) -> dict[str, bytes]:
     prepared: list[tuple] = []
+    urls = url_map(ds)
 
     def prepare() -> tuple:
         """Addresses, lookup tables and the page plan: once per process (a forked one makes its own)."""
         if not prepared:
             shared = {"notation": an.notation_examples(ds), "kinds": list(KINDS), "dictionary": _dictionary(),
                       "kind_labels": KIND_LABELS}
-            prepared.append((url_map(ds), indexes(ds), source_line_factory(ds), shared, plan(ds)))
+            prepared.append((urls, indexes(ds), source_line_factory(ds), shared, plan(ds)))
         return prepared[0]
 
     if cache is not None:  # the cache compares this build's inputs with the last one's
-        cache.start(_base_fingerprint(ds, url_map(ds), langs, static), ds)
+        cache.start(_base_fingerprint(ds, urls, langs, static), ds)
     early: dict[str, tuple] = {}
     if not _forks(parallel, langs):
         # One process for every edition: make all their charts first, so that the static renderings of them
@@ -271,7 +272,7 @@ def _generate(ds: Dataset, langs: tuple[str, ...], static: bool, show_progress: 
     # The data files: from per-record parts with a cache; otherwise in a process of their own beside the
     # editions when they fork (a third of an edition's time at 10,000 collectibles), or here.
     data_files: Any = _Forked(lambda: dataset_files(ds)) if cache is None and _forks(parallel, langs) else None
-    with progress(len(plan(ds)) * len(langs), "pages", enabled=show_progress) as bar:
+    with progress(page_count(ds) * len(langs), "pages", enabled=show_progress) as bar:
         def work(lang: str, bar: Any, forked: bool) -> _Edition:
             urls, idx, source_line, shared, pages = prepare()
             return _edition(lang, ds, idx, urls, source_line, shared, pages, static, cache, bar, forked,
@@ -548,25 +549,23 @@ def _dataset_files_by_record(ds: Dataset, cache: Any) -> dict[str, bytes]:
     """
     from .datapackage import datapackage_json, table
 
-    dumps: dict[str, list] = {}
     parts: list[str] = []
+    rows: dict[str, bytes] = {}
     for kind in sorted(KINDS):
-        records = getattr(ds, kind)
-        dumped = [cache.memo(cache.json, ("dump", kind, r.id), (r,), lambda r=r: r.model_dump(mode="json"))
-                  for r in records]
-        dumps[kind] = dumped
-        frags = [cache.memo(cache.json, ("json", kind, r.id), (r,),
-                            lambda d=d: json.dumps(d, ensure_ascii=False, indent=1, sort_keys=True)
-                            .replace("\n", "\n  ")) for r, d in zip(records, dumped)]
+        header = table(kind, [])
+
+        def make(r: Any, kind: str = kind, n: int = len(header)) -> tuple[str, bytes]:
+            d = r.model_dump(mode="json")
+            return (json.dumps(d, ensure_ascii=False, indent=1, sort_keys=True).replace("\n", "\n  "),
+                    table(kind, [d])[n:])
+
+        made = cache.memo_list(("dataset", kind), getattr(ds, kind), make)
+        frags = [m[0] for m in made]
         body = ("[\n  " + ",\n  ".join(frags) + "\n ]") if frags else "[]"
         parts.append(f" {json.dumps(kind)}: {body}")
+        rows[kind] = header + b"".join(m[1] for m in made)
     out = {"dataset.json": ("{\n" + ",\n".join(parts) + "\n}").encode("utf-8")}
-    csvs: dict[str, bytes] = {}
-    for kind in KINDS:
-        header = table(kind, [])
-        csvs[f"{kind}.csv"] = header + b"".join(
-            cache.memo(cache.csv, (kind, r.id), (r,), lambda d=d, kind=kind, n=len(header): table(kind, [d])[n:])
-            for r, d in zip(getattr(ds, kind), dumps[kind]))
+    csvs = {f"{kind}.csv": rows[kind] for kind in KINDS}
     out.update(csvs)
     out["datapackage.json"] = datapackage_json(ds, csvs)
     return out

@@ -98,9 +98,11 @@ class Ctx:
                                   anchor="start", subtitleFontSize=12, subtitleColor="#555", fontSize=15),
             width="container", height=height, background="transparent",
             usermeta={"chartId": cid, "lang": self.lang},
-        ).configure(font=FONTS.get(self.lang, FONT)).configure_axis(labelFontSize=12, titleFontSize=12, labelLimit=260) \
-            .configure_legend(labelFontSize=12, titleFontSize=12, orient="bottom", labelLimit=260) \
-            .configure_view(stroke=None)
+        ).configure(  # one call: each configure_* call deep-copies the whole chart
+            font=FONTS.get(self.lang, FONT),
+            axis=alt.AxisConfig(labelFontSize=12, titleFontSize=12, labelLimit=260),
+            legend=alt.LegendConfig(labelFontSize=12, titleFontSize=12, orient="bottom", labelLimit=260),
+            view=alt.ViewConfig(stroke=None))
 
 
 def _label(ctx: Ctx, subject: Any) -> str:

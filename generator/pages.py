@@ -52,6 +52,11 @@ def catalogue_pages(n: int) -> list[tuple[str, str, int]]:
     return out
 
 
+def page_count(ds: Dataset) -> int:
+    """len(plan(ds)), without making the pages."""
+    return 6 + len(catalogue_pages(len(ds.collectibles))) + sum(len(getattr(ds, k)) for k in FOLDERS)
+
+
 def plan(ds: Dataset) -> list[Page]:
     """Every page of one edition, in a stable order."""
     pages = [

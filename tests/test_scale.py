@@ -275,6 +275,20 @@ def test_data_files_built_record_by_record_match_the_full_ones(dataset, tmp_path
     ds = load_dataset(tmp_path)
     cache.start(None, ds)
     assert _dataset_files_by_record(ds, cache) == dataset_files(ds)
+    # Again after one record is replaced (the others are the same objects, their parts reused) and one dropped.
+    old = ds.collectibles[3]
+    edited = old.model_copy(update={"description": old.description.model_copy(update={"zh": "改过的描述 <edited>"})})
+    ds2 = ds.model_copy(update={"collectibles": [*ds.collectibles[:3], edited, *ds.collectibles[5:]]})
+    assert _dataset_files_by_record(ds2, cache) == dataset_files(ds2)
+    assert "改过的描述".encode() in _dataset_files_by_record(ds2, cache)["dataset.json"]
+
+
+def test_the_page_count_is_the_plans_length(dataset, tmp_path):
+    from generator.pages import page_count, plan
+
+    synth.write_synth(tmp_path, 250, platforms=3, seed=12)
+    for ds in (dataset, load_dataset(tmp_path)):
+        assert page_count(ds) == len(plan(ds))
 
 
 def test_parallel_editions_give_the_same_files(dataset):
