@@ -226,12 +226,29 @@ def generate(ds: Dataset, langs: tuple[str, ...] = LANGS, static: bool = True, s
     cache: an incremental.RenderCache; charts and pages whose inputs did not change since its last build
     are reused.
     """
-    bundle_job = _VegaBundle()  # on a first build (nothing cached), made beside everything else
+    # On a first build (nothing cached), made beside everything else; the build command starts it before it
+    # reads the data (start_vega_bundle), when only one core is busy.
+    bundle_job = _EARLY_BUNDLE.pop() if _EARLY_BUNDLE else _VegaBundle()
     try:
         return _generate(ds, langs, static, show_progress, parallel, cache, bundle_job)
     except BaseException:
         bundle_job.kill()
         raise
+
+
+_EARLY_BUNDLE: list[_VegaBundle] = []
+
+
+def start_vega_bundle() -> None:
+    """Start making the vega bundle now (when it is not cached), for the next generate()."""
+    if not _EARLY_BUNDLE:
+        _EARLY_BUNDLE.append(_VegaBundle())
+
+
+def drop_vega_bundle() -> None:
+    """Stop a bundle started by start_vega_bundle() that no generate() took (the data had errors)."""
+    while _EARLY_BUNDLE:
+        _EARLY_BUNDLE.pop().kill()
 
 
 def _generate(ds: Dataset, langs: tuple[str, ...], static: bool, show_progress: bool, parallel: bool, cache: Any,

@@ -73,10 +73,12 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Validate the data, then generate pages, charts and assets."""
-    from .build import build
+    from .build import build, drop_vega_bundle, start_vega_bundle
 
+    start_vega_bundle()  # made while the data is read and checked, on the other core
     dataset = _load(args.data)
     if dataset is None:
+        drop_vega_bundle()
         return 1
     return build(dataset, args)
 

@@ -241,18 +241,6 @@ _REFS: dict[str, dict[str, str]] = {
 }
 
 
-def _walk(node: Any, loc: tuple = ()) -> Iterable[tuple[tuple, Any, Any]]:
-    """Yield (loc, parent, key) for every value in a loaded record."""
-    if isinstance(node, PosDict):
-        for key, value in node.items():
-            yield loc + (key,), node, key
-            yield from _walk(value, loc + (key,))
-    elif isinstance(node, PosList):
-        for i, value in enumerate(node):
-            yield loc + (i,), node, i
-            yield from _walk(value, loc + (i,))
-
-
 def _cross_checks(raw: dict[str, list[tuple[Any, BaseModel | None]]], unreadable: set[str]) -> list[Problem]:
     """Duplicate ids and dangling references (not into files that could not be read at all)."""
     problems: list[Problem] = []
@@ -288,15 +276,32 @@ def _cross_checks(raw: dict[str, list[tuple[Any, BaseModel | None]]], unreadable
         where = " or ".join(KINDS[k][0] for k in kinds)
         problems.append(Problem(pos.path, pos.line, pos.col, field, f"'{value}' is not an id in {where}{hint}"))
 
+    containers = (PosDict, PosList)
+
+    def visit(node: Any, loc: tuple, name: Any, refs: dict[str, str]) -> None:
+        """Check the references among a record's values, at any depth. A value is named by its key, or in a
+        list by the list's key; loc (the container's path) is extended only for a dangling reference."""
+        if isinstance(node, PosDict):
+            pairs: Iterable = node.items()
+        else:
+            pairs = enumerate(node)
+        for key, value in pairs:
+            named = key if isinstance(key, str) else name
+            if isinstance(value, containers):
+                # Items of a list in a list are named by an index, which is no field: no name for them.
+                visit(value, loc + (key,), None if isinstance(node, PosList) and isinstance(value, PosList)
+                      else named, refs)
+            elif isinstance(value, str):
+                if named == "source":
+                    check_ref(value, "sources", node, key, loc + (key,))
+                elif named in refs:
+                    check_ref(value, refs[named], node, key, loc + (key,))
+
     for kind, items in raw.items():
+        refs = _REFS.get(kind, {})
         for item, record in items:
-            for loc, parent, key in _walk(item):
-                value = parent[key]
-                name = key if isinstance(key, str) else loc[-2] if len(loc) > 1 else ""
-                if name == "source" and isinstance(value, str):
-                    check_ref(value, "sources", parent, key, loc)
-                elif name in _REFS.get(kind, {}) and not isinstance(value, (PosDict, PosList)):
-                    check_ref(value, _REFS[kind][name], parent, key, loc)
+            if isinstance(item, containers):
+                visit(item, (), "", refs)
             if record is not None:
                 problems.extend(_coverage(kind, item, record))
     return problems
