@@ -17,8 +17,8 @@ Without uharfbuzz or without any named family on the machine, renderings use the
 from __future__ import annotations
 
 import hashlib
-import os
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path

@@ -5,9 +5,14 @@ runtime's threads do not survive a fork. So conversions run in a separate Python
 `python -m generator.statics`: it never forks, it works beside page rendering on another core, and an
 editor's `make serve` keeps two alive between regenerations so that their runtimes start once.
 
-Each rendering is cached in .cache/charts by a digest of its spec and the vl-convert version; only specs that
-are not there are sent to a process. Protocol: frames of a 4-byte big-endian length and a pickle. The parent
-sends batches [(key, spec), ...]; the process answers one frame per item, (key, files, error), in order.
+A process renders with small subsets of the fonts its specs name, found first through FONTCONFIG_FILE
+(generator/fonts.py): with the full Noto CJK files, vl-convert's reopening of the font for every glyph was
+half of the cost. Specs that need characters a process's subsets lack go to a new process.
+
+Each rendering is cached in .cache/charts by a digest of its spec, the vl-convert version and how renderings
+are made (RENDERING); only specs that are not there are sent to a process. Protocol: frames of a 4-byte
+big-endian length and a pickle. The parent sends batches [(key, spec), ...]; the process answers one frame
+per item, (key, files, error), in order.
 """
 
 from __future__ import annotations
@@ -164,7 +169,12 @@ class _Process:
         from . import fonts
 
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-        conf = fonts.font_config(list(lists), set(chars or ()), CACHE) if subset and chars is not None else None
+        conf = None
+        if subset and chars is not None:
+            try:
+                conf = fonts.font_config(list(lists), set(chars), CACHE)
+            except Exception:  # noqa: BLE001 - no subsets (an odd font file, a full disk): the system's fonts
+                conf = None
         if conf is not None:
             env["FONTCONFIG_FILE"] = conf
         self.chars = chars if conf is not None else None
@@ -174,7 +184,9 @@ class _Process:
                                       stdout=subprocess.PIPE, cwd=ROOT, env=env)
 
     def covers(self, chars: set[str], lists: tuple[str, ...]) -> bool:
-        return self.popen.poll() is None and (self.chars is None or (chars <= self.chars and set(lists) <= set(self.lists)))
+        if self.popen.poll() is not None:
+            return False
+        return self.chars is None or (chars <= self.chars and set(lists) <= set(self.lists))
 
     def retire(self) -> None:
         """No more batches: the process answers those it has, then ends."""
