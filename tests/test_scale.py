@@ -327,3 +327,30 @@ def test_edits_after_a_parallel_first_build_match_a_full_build(tmp_path):
         assert result.parsed == 1 and result.reused > 0
         full = generate(load_dataset(tmp_path / "data"), static=False)
         assert all((tmp_path / "content" / k).read_bytes() == v for k, v in full.items())
+
+
+def test_serve_renders_a_new_character_on_a_chart_as_a_full_build_does(tmp_path, monkeypatch):
+    """make serve's chart renderers start during the first build (its editions forked) with font subsets for
+    its charts; an edit that puts a character their subsets lack on a chart goes to new processes, and every
+    rendering is the same bytes as a full build's with an empty chart cache."""
+    from generator import statics
+
+    monkeypatch.setattr(statics, "CACHE", tmp_path / "cache-serve")
+    synth.write_synth(tmp_path / "data", 60, platforms=2, seed=3)
+    regen = Regenerator(tmp_path / "data", tmp_path / "content", parallel=True)
+    try:
+        regen.run()
+        assert all(r.current is not None and "鑫" not in r.current.chars for r in regen.cache.renderer)
+        c = next(c for c in load_dataset(tmp_path / "data").collectibles if c.price is not None)
+        _edit(tmp_path / "data", f'name: {{zh: "{c.name.zh}"', f'name: {{zh: "{c.name.zh} 鑫"')
+        result = regen.run()
+        assert f"zh:price_chart:{c.platform}" in result.charts_made
+        assert all("鑫" in r.current.chars for r in regen.cache.renderer)
+    finally:
+        regen.close()
+    svg = (tmp_path / "content" / f"assets/generated/charts/price-{c.platform}.svg").read_bytes()
+    assert "鑫".encode() in svg
+    monkeypatch.setattr(statics, "CACHE", tmp_path / "cache-full")
+    full = generate(load_dataset(tmp_path / "data"))
+    charts = {k: v for k, v in full.items() if "/charts/" in k}
+    assert len(charts) > 40 and all((tmp_path / "content" / k).read_bytes() == v for k, v in charts.items())
