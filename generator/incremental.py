@@ -776,11 +776,13 @@ class Regenerator:
         self.parallel = parallel
         self.loader = IncrementalLoader(data, display_root)
         self.cache = RenderCache()
-        if static:  # chart-rendering processes for the whole session (see statics.py), one per core up to two;
-            # they start during the first build, with font subsets for its charts
+        if static:  # chart-rendering processes for the whole session (see statics.py), one per core that
+            # regenerating leaves free, up to two (on two cores, a second one slowed the regeneration it
+            # worked beside more than it sped the renderings); they start during the first build, with font
+            # subsets for its charts
             from .statics import Renderer
 
-            self.cache.renderer = [Renderer() for _ in range(min(2, os.cpu_count() or 1))]
+            self.cache.renderer = [Renderer() for _ in range(max(1, min(2, (os.cpu_count() or 1) - 1)))]
         self.known: dict[str, tuple[bytes, int, int]] = {}
 
     def close(self) -> None:

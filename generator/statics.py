@@ -3,7 +3,7 @@
 vl-convert holds the GIL while it converts (a page-rendering loop beside it ran 80 times slower), and its
 runtime's threads do not survive a fork. So conversions run in a separate Python process started with
 `python -m generator.statics`: it never forks, it works beside page rendering on another core, and an
-editor's `make serve` keeps two alive between regenerations so that their runtimes start once.
+editor's `make serve` keeps one or two alive between regenerations so that their runtimes start once.
 
 A process renders with small subsets of the fonts its specs name, found first through FONTCONFIG_FILE
 (generator/fonts.py): with the full Noto CJK files, vl-convert's reopening of the font for every glyph was
@@ -324,7 +324,7 @@ class StaticCharts:
     """One edition's static renderings: cached ones at once, the others from Renderers beside page rendering.
 
     chart id -> spec in; result() gives chart id -> {".svg": ..., ".png": ...}. Given several renderers (an
-    editor's `make serve` keeps two), the specs are shared out among them; given none, one is started for
+    editor's `make serve` may keep two), the specs are shared out among them; given none, one is started for
     these specs alone (when any is not cached) and stopped when they are done.
     """
 
