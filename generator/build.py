@@ -9,7 +9,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -28,7 +27,7 @@ from .render import MARKER, PageHelpers, environment
 from .errors import BuildError
 from .forked import Forked as _Forked
 from .statics import StaticCharts
-from .write import ClashError, write_all
+from .write import ClashError, _atomic_write, write_all
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSET_SRC = ROOT / "templates" / "assets"
@@ -137,11 +136,7 @@ def _cached(kind: str, key: str, make) -> bytes:
     if path.exists():
         return path.read_bytes()
     data = make()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")  # several builds may share the cache
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
+    _atomic_write(path, data)  # several builds may share the cache
     return data
 
 
@@ -177,10 +172,11 @@ class _VegaBundle:
     def result(self) -> bytes:
         if self.job is None:
             return self.path.read_bytes()
-        bundle = self.job.result()
-        return _cached("js", self.path.stem, lambda: (
-            b"/* vega, vega-lite, vega-embed: bundled by vl-convert-python at build time */\n"
-            b"if (!window.vegaEmbed) { (function(){\n" + bundle + b"\n})(); }\n"))
+        data = (b"/* vega, vega-lite, vega-embed: bundled by vl-convert-python at build time */\n"
+                b"if (!window.vegaEmbed) { (function(){\n" + self.job.result() + b"\n})(); }\n")
+        _atomic_write(self.path, data)  # several builds may share the cache
+        self.job = None
+        return data
 
     def kill(self) -> None:
         if self.job is not None:
@@ -272,13 +268,8 @@ def _generate(ds: Dataset, langs: tuple[str, ...], static: bool, show_progress: 
         # all are made beside everything else (lookup tables, pages of both editions, data files).
         source_line = source_line_factory(ds)
         made = {lang: _edition_charts(lang, ds, source_line, static, cache) for lang in langs}
-        if cache is not None and cache.renderer:
-            # The kept renderers' fonts cover both editions' charts at once (a process is started again only
-            # when a spec needs a character its font subsets lack: see statics.Renderer).
-            every = [spec for m in made.values() for spec in m[-1].values()]
-            for renderer in cache.renderer:
-                if every:
-                    renderer.prepare(every, warm=True)
+        # The kept renderers' fonts cover both editions' charts at once.
+        _prepare_renderers(cache, [spec for m in made.values() for spec in m[-1].values()])
         for lang, (trans, charts, site_chart_ids, chart_bytes, specs) in made.items():
             early[lang] = (trans, charts, site_chart_ids, chart_bytes, _statics(specs, cache, False))
     if cache is not None:
@@ -302,13 +293,10 @@ def _generate(ds: Dataset, langs: tuple[str, ...], static: bool, show_progress: 
                 data_files.kill()
             raise
     if cache is not None and cache.renderer and _forks(parallel, langs):
-        # A forked edition made its renderings with a renderer of its own: (re)start the kept ones now, with
-        # fonts for both editions' charts, so that the first edit's renderings do not wait for that.
-        every = [json.loads(made[".vl.json"]) for edition in editions.values() for made in edition.charts.values()
-                 if ".vl.json" in made]
-        for renderer in cache.renderer:
-            if every:
-                renderer.prepare(every, warm=True)
+        # A forked edition made its renderings with a renderer of its own: (re)start the kept ones now, so
+        # that the first edit's renderings do not wait for that.
+        _prepare_renderers(cache, [json.loads(made[".vl.json"]) for edition in editions.values()
+                                   for made in edition.charts.values() if ".vl.json" in made])
     # What both editions share, once the editions are done (while static renderings may still be made).
     if cache is not None:
         downloads = _dataset_files_by_record(ds, cache)
@@ -391,6 +379,14 @@ def _edition_charts(lang: str, ds: Dataset, source_line: Any, static: bool, cach
     trans = translations(lang)
     charts, site_chart_ids, chart_bytes, specs = _charts(ds, lang, trans, source_line, static, cache)
     return trans, charts, site_chart_ids, chart_bytes, specs
+
+
+def _prepare_renderers(cache: Any, specs: list[dict]) -> None:
+    """Have the renderers an incremental build keeps cover these specs' fonts and characters, started (and
+    warmed) now if they do not (see statics.Renderer.prepare)."""
+    if cache is not None and cache.renderer and specs:
+        for renderer in cache.renderer:
+            renderer.prepare(specs, warm=True)
 
 
 def _statics(specs: dict[str, dict], cache: Any, forked: bool) -> StaticCharts:

@@ -24,7 +24,6 @@ import pickle
 import struct
 import subprocess
 import sys
-import tempfile
 import threading
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -84,12 +83,10 @@ def cached(key: str) -> dict[str, bytes] | None:
 
 def store(key: str, files: dict[str, bytes]) -> None:
     """Keep renderings in the cache (atomically: several builds may share it)."""
-    CACHE.mkdir(parents=True, exist_ok=True)
+    from .write import _atomic_write  # here: the rendering process never needs it (nor what it imports)
+
     for suffix, data in files.items():
-        fd, tmp = tempfile.mkstemp(dir=CACHE, suffix=".tmp")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, CACHE / f"{key}{suffix}")
+        _atomic_write(CACHE / f"{key}{suffix}", data)
 
 
 # --------------------------------------------------------------------------- frames
@@ -348,11 +345,11 @@ class StaticCharts:
             # the renderer with the least work waiting, this edition's or another's.
             shares: list[dict[str, dict]] = [{} for _ in self.renderers]
             load = [r.waiting for r in self.renderers]
-            sized = sorted(todo.items(), key=lambda kv: -len(json.dumps(kv[1])))
-            for key, spec in sized:
+            size = {key: len(json.dumps(spec)) for key, spec in todo.items()}
+            for key in sorted(todo, key=lambda k: -size[k]):
                 i = min(range(len(load)), key=load.__getitem__)
-                shares[i][key] = spec
-                load[i] += len(json.dumps(spec))
+                shares[i][key] = todo[key]
+                load[i] += size[key]
             self.batches = [(r, r.submit(share)) for r, share in zip(self.renderers, shares) if share]
 
     @property
