@@ -21,6 +21,7 @@ help: ## List the targets
 $(STAMP): requirements.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m generator vendor
 	@rm -f $(VENV)/.installed-*; touch $@
 
 $(NODE_STAMP): package.json package-lock.json

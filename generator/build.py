@@ -159,21 +159,27 @@ def _chart_data_files(chart: ch.Chart) -> tuple[dict[str, bytes], dict]:
 
 
 class _VegaBundle:
-    """vega, vega-lite and vega-embed in one script from vl-convert, wrapped so it can load twice: from the
-    chart cache, or made by a process started at once (statics.JavascriptBundle) and kept there."""
+    """vega, vega-lite and vega-embed in one script from vl-convert, wrapped so it can load twice.
+
+    Made at set-up (`python -m generator vendor`, which `make setup` runs once per virtual environment) into
+    the environment's share/ folder; without that, from the chart cache, or made by a process started at once
+    (statics.JavascriptBundle) and kept in the chart cache."""
 
     def __init__(self) -> None:
         from . import statics
 
-        self.path = statics.CACHE / ("vega-bundle-" + hashlib.sha256(statics.converter_version().encode())
-                                     .hexdigest()[:16] + ".js")
+        self.path = statics.CACHE / statics.bundle_name()
+        vendored = statics.VENDOR / statics.bundle_name()
+        if vendored.exists():
+            self.path = vendored
         self.job = None if self.path.exists() else statics.JavascriptBundle()
 
     def result(self) -> bytes:
+        from . import statics
+
         if self.job is None:
             return self.path.read_bytes()
-        data = (b"/* vega, vega-lite, vega-embed: bundled by vl-convert-python at build time */\n"
-                b"if (!window.vegaEmbed) { (function(){\n" + self.job.result() + b"\n})(); }\n")
+        data = statics.wrap_bundle(self.job.result())
         _atomic_write(self.path, data)  # several builds may share the cache
         self.job = None
         return data

@@ -83,6 +83,19 @@ def cmd_build(args: argparse.Namespace) -> int:
     return build(dataset, args)
 
 
+def cmd_vendor(args: argparse.Namespace) -> int:
+    """Make the vega bundle the site serves (vl-convert's vega, vega-lite and vega-embed) once, at set-up."""
+    from .statics import StaticsError, vendor_bundle
+
+    try:
+        path = vendor_bundle(args.into)
+    except (OSError, StaticsError) as exc:
+        print(f"vendor: {exc}", file=sys.stderr)
+        return 1
+    print(f"vega bundle: {_display(path)}")
+    return 0
+
+
 def cmd_synth(args: argparse.Namespace) -> int:
     """Write a synthetic data folder for scale tests."""
     from .synth import synth_command
@@ -146,6 +159,11 @@ def parser() -> argparse.ArgumentParser:
 
     k = sub.add_parser("clean", help=cmd_clean.__doc__, description=cmd_clean.__doc__)
     k.set_defaults(func=cmd_clean)
+
+    e = sub.add_parser("vendor", help=cmd_vendor.__doc__, description=cmd_vendor.__doc__)
+    e.add_argument("--into", type=Path, default=None,
+                   help="folder to write it into (default: the virtual environment's share/briefing-site/)")
+    e.set_defaults(func=cmd_vendor)
 
     n = sub.add_parser("bench", help=cmd_bench.__doc__, description=cmd_bench.__doc__)
     n.add_argument("--sizes", default="1000,10000", help="comma-separated collectible counts")

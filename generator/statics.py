@@ -375,6 +375,35 @@ class StaticCharts:
         return self.files
 
 
+# Where `python -m generator vendor` (run by `make setup`) puts the vega bundle: the virtual environment whose
+# vl-convert made it, so that a new environment makes it again.
+VENDOR = Path(sys.prefix) / "share" / "briefing-site"
+
+
+def bundle_name() -> str:
+    """The vega bundle's file name, for the vl-convert version that makes it."""
+    return "vega-bundle-" + hashlib.sha256((converter_version() + BUNDLE_WRAPPING).encode()).hexdigest()[:16] + ".js"
+
+
+BUNDLE_WRAPPING = " wrapped 2"  # changed with wrap_bundle's bytes, so that no older bundle is taken for it
+
+
+def wrap_bundle(js: bytes) -> bytes:
+    """vl-convert's bundle declares top-level consts: wrapped, it can be loaded twice (instant navigation)."""
+    return (b"/* vega, vega-lite, vega-embed: bundled by vl-convert-python */\n"
+            b"if (!window.vegaEmbed) { (function(){\n" + js + b"\n})(); }\n")
+
+
+def vendor_bundle(folder: Path | None = None) -> Path:
+    """Make the vega bundle into VENDOR (or folder) unless it is there already; its path."""
+    from .write import _atomic_write
+
+    path = (folder or VENDOR) / bundle_name()
+    if not path.exists():
+        _atomic_write(path, wrap_bundle(JavascriptBundle().result()))
+    return path
+
+
 class JavascriptBundle:
     """vega, vega-lite and vega-embed as one script, from vl-convert in a short-lived process of its own
     (bundling costs it about two seconds): started at once, so that it is made beside other work."""

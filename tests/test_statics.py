@@ -119,3 +119,24 @@ def test_a_spec_with_characters_the_subsets_lack_goes_to_a_new_process(cache_dir
         assert {"甲", "丙"} <= renderer.current.chars  # the new subsets cover the old ones' characters too
     finally:
         renderer.close()
+
+
+def test_the_vega_bundle_is_made_at_set_up_and_a_build_without_it_makes_the_same(cache_dir, tmp_path, monkeypatch,
+                                                                                   capsys):
+    from generator import build
+    from generator.cli import main
+
+    monkeypatch.setattr(statics, "VENDOR", tmp_path / "venv-share")
+    bundle = build._VegaBundle()
+    assert bundle.job is not None  # neither made at set-up nor cached: a process makes it now
+    made = bundle.result()
+    assert made.startswith(b"/* vega") and b"if (!window.vegaEmbed) { (function(){\n" in made
+    assert (cache_dir / statics.bundle_name()).read_bytes() == made  # kept for the next build
+    assert main(["vendor"]) == 0  # as `make setup` runs it
+    vendored = tmp_path / "venv-share" / statics.bundle_name()
+    assert vendored.read_bytes() == made and str(vendored.name) in capsys.readouterr().out
+    (cache_dir / statics.bundle_name()).unlink()
+    again = build._VegaBundle()
+    assert again.job is None and again.path == vendored and again.result() == made
+    assert main(["vendor", "--into", str(tmp_path / "venv-share")]) == 0  # there already: left alone
+    assert vendored.read_bytes() == made
