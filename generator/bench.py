@@ -160,7 +160,7 @@ def bench_size(n: int, platforms: int, seed: int, work: Path, static: bool = Tru
     _hand_written(content)
     _hand_written(work / "content-warm")
     py = sys.executable
-    # Static chart renderings and spec validations are cached by spec: the first build fills an empty cache
+    # Static chart renderings are cached by spec: the first build fills an empty cache
     # (as on a fresh clone), a second build into a fresh folder finds it full (as an editor's next build).
     env = _env(work / "chart-cache")
     build_cmd = [py, "-m", "generator", "build", "--data", str(data), "--out", str(content), "--quiet"]

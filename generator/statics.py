@@ -31,8 +31,8 @@ from typing import Any, BinaryIO
 from .errors import BuildError
 
 ROOT = Path(__file__).resolve().parent.parent
-# Renderings (and Vega-Lite validations, the vega bundle) kept between builds; BRIEFING_CHART_CACHE moves
-# it (the benchmark measures a build with an empty one, as on a fresh clone).
+# Renderings (and font subsets, the vega bundle when not made at set-up) kept between builds;
+# BRIEFING_CHART_CACHE moves it (the benchmark measures a build with an empty one, as on a fresh clone).
 CACHE = Path(os.environ.get("BRIEFING_CHART_CACHE") or ROOT / ".cache" / "charts")
 STATIC_WIDTH = 640
 SUFFIXES = (".svg", ".png")

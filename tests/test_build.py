@@ -226,6 +226,40 @@ def test_every_chart_spec_is_valid_vega_lite(generated, vl_schema):
         assert not errors, f"{name}: {errors[0].message}"
 
 
+def _broken(spec: dict) -> list[dict]:
+    """Specs that are not Vega-Lite, each wrong in one way."""
+    layer = json.loads(json.dumps(spec))
+    layer.setdefault("layer", [{}])[0]["mark"] = {"type": "no-such-mark"}
+    return [dict(spec, mark={"type": "no-such-mark"}), dict(spec, width="wide"), dict(spec, no_such_property=1),
+            dict(spec, encoding={"x": {"field": "a", "type": "quantitativ"}}), dict(spec, data={"values": 5}),
+            dict(spec, title={"text": "t", "fontSize": "big"}), layer]
+
+
+def test_the_build_s_vega_lite_check_agrees_with_the_reference_validator(generated, vl_schema):
+    """The build checks specs with jsonschema-rs (generator/build.py); the reference validator, jsonschema,
+    gives the same verdict on every spec of the build and on broken ones."""
+    from generator.build import _vega_lite_validator
+
+    fast, reference = _vega_lite_validator(), jsonschema.Draft7Validator(vl_schema)
+    specs = [json.loads(v) for k, v in sorted(generated.items()) if k.endswith(".vl.json")]
+    for spec in specs + [bad for spec in specs[:3] for bad in _broken(spec)]:
+        assert fast.is_valid(spec) == reference.is_valid(spec), json.dumps(spec)[:200]
+    assert not any(fast.is_valid(bad) for bad in _broken(specs[0]))
+
+
+def test_a_chart_that_is_not_vega_lite_stops_the_build_with_altair_s_explanation():
+    import altair as alt
+
+    from generator import charts as ch
+    from generator.build import _chart_data_files
+
+    bad = alt.Chart(alt.Data(values=[{"a": 1}])).mark_point().encode(x="a:Q")
+    bad.width = "wide"  # Altair checks properties() at once; an attribute only when the spec is validated
+    chart = ch.Chart("bad", "t", "", "", bad, [("a", "a")], [{"a": 1}], ())
+    with pytest.raises(alt.utils.schemapi.SchemaValidationError, match="wide"):
+        _chart_data_files(chart)
+
+
 def test_every_chart_has_static_svg_png_and_csv(generated):
     for name in [k for k in generated if k.endswith(".vl.json")]:
         base = name[: -len(".vl.json")]
