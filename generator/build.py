@@ -26,7 +26,7 @@ from .progress import progress
 from .render import MARKER, PageHelpers, environment
 from .errors import BuildError
 from .forked import Forked as _Forked
-from .statics import StaticCharts
+from .statics import StaticCharts, hand_spares
 from .write import ClashError, _atomic_write, write_all
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -305,7 +305,7 @@ def _generate(ds: Dataset, langs: tuple[str, ...], static: bool, show_progress: 
         # The kept renderers' fonts cover both editions' charts at once.
         _prepare_renderers(cache, [spec for m in made.values() for spec in m[-1].values()])
         for lang, (trans, charts, site_chart_ids, chart_bytes, specs) in made.items():
-            early[lang] = (trans, charts, site_chart_ids, chart_bytes, _statics(specs, cache, False))
+            early[lang] = (trans, charts, site_chart_ids, chart_bytes, _statics(specs, cache, False, lang))
     if cache is not None:
         from .incremental import World
 
@@ -423,11 +423,12 @@ def _prepare_renderers(cache: Any, specs: list[dict]) -> None:
             renderer.prepare(specs, warm=True)
 
 
-def _statics(specs: dict[str, dict], cache: Any, forked: bool) -> StaticCharts:
+def _statics(specs: dict[str, dict], cache: Any, forked: bool, lang: str) -> StaticCharts:
     """The static renderings of these specs, started in processes of their own, to go on beside page
-    rendering (see statics.py). A forked process starts its own renderer: the ones an incremental build
-    keeps belong to the process that made them."""
-    return StaticCharts(specs, None if forked or cache is None else cache.renderer)
+    rendering (see statics.py). A forked process uses a renderer of its own: the ones an incremental build
+    keeps belong to the process that made them. A renderer of its own starts from the spare started for the
+    edition, if the build command started one (statics.start_spares)."""
+    return StaticCharts(specs, None if forked or cache is None else cache.renderer, spare=lang)
 
 
 def _edition(lang: str, ds: Dataset, idx: dict, urls: dict, source_line: Any, shared: dict, pages: list,
@@ -436,7 +437,7 @@ def _edition(lang: str, ds: Dataset, idx: dict, urls: dict, source_line: Any, sh
     prefix = EDITION_PREFIX[lang]
     if made_charts is None:
         trans, charts, site_chart_ids, chart_bytes, specs = _edition_charts(lang, ds, source_line, static, cache)
-        made_charts = (trans, charts, site_chart_ids, chart_bytes, _statics(specs, cache, forked))
+        made_charts = (trans, charts, site_chart_ids, chart_bytes, _statics(specs, cache, forked, lang))
     trans, charts, site_chart_ids, chart_bytes, statics = made_charts
     # One environment per language: Jinja caches imported macro modules with the gettext they
     # first saw, so a shared environment would render the English macros in Chinese.
@@ -506,7 +507,12 @@ def _per_edition(work: Any, langs: tuple[str, ...], parallel: bool, bar: Any) ->
 
     if not _forks(parallel, langs):
         return {lang: work(lang, bar, False) for lang in langs}
-    children = {lang: _Forked(lambda lang=lang: work(lang, _Silent(), True)) for lang in langs[:-1]}
+    def child(lang: str) -> Any:
+        hand_spares(lang, forked=True)
+        return work(lang, _Silent(), True)
+
+    children = {lang: _Forked(lambda lang=lang: child(lang)) for lang in langs[:-1]}
+    hand_spares(langs[-1], forked=False)
     try:
         results = {langs[-1]: work(langs[-1], bar, False)}
     except BaseException:

@@ -74,13 +74,22 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     """Validate the data, then generate pages, charts and assets."""
     from .build import build, drop_vega_bundle, start_vega_bundle
+    from .i18n import LANGS
+    from .statics import release_spares, start_spares
 
-    start_vega_bundle()  # made while the data is read and checked, on the other core
-    dataset = _load(args.data)
-    if dataset is None:
-        drop_vega_bundle()
-        return 1
-    return build(dataset, args)
+    # While the data is read and checked, one core is idle: the vega bundle is made there if set-up did not
+    # make it, and the chart-rendering processes load their runtimes.
+    start_vega_bundle()
+    if not args.no_static:
+        start_spares(list(LANGS) if args.lang == "all" else [args.lang])
+    try:
+        dataset = _load(args.data)
+        if dataset is None:
+            drop_vega_bundle()
+            return 1
+        return build(dataset, args)
+    finally:
+        release_spares()
 
 
 def cmd_vendor(args: argparse.Namespace) -> int:
