@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 from pathlib import Path
 
@@ -82,6 +83,13 @@ def cmd_build(args: argparse.Namespace) -> int:
     start_vega_bundle()
     if not args.no_static:
         start_spares(list(LANGS) if args.lang == "all" else [args.lang])
+    # The cyclic garbage collector stays off for the whole build, forked editions included. A build is one
+    # process that leaves at once when it is done (__main__.py); with the collector paused only while
+    # objects are made (load.gc_paused), each pause ended with a scan of every object made during it, about
+    # 3 CPU-seconds at 10,000 collectibles. Left off, it keeps the few cycles rendering makes: peak memory
+    # grew from 542 MB to 673 MB at that size.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         dataset = _load(args.data)
         if dataset is None:
@@ -90,6 +98,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         return build(dataset, args)
     finally:
         release_spares()
+        if collecting:
+            gc.enable()
 
 
 def cmd_vendor(args: argparse.Namespace) -> int:

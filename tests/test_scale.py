@@ -5,6 +5,7 @@ Synthetic data only (generator/synth.py, in temporary folders); no timing assert
 
 from __future__ import annotations
 
+import gc
 import importlib.util
 import re
 import statistics
@@ -222,11 +223,24 @@ def test_the_build_command_after_an_edit_writes_only_the_changed_files(tmp_path,
     synth.write_synth(tmp_path / "data", 120, platforms=3, seed=4)
     args = ["build", "--data", str(tmp_path / "data"), "--out", str(tmp_path / "content"), "--no-static"]
     assert main(args) == 0
+    assert gc.isenabled()  # the build turns the collector off while it runs, and back on
     _edit(tmp_path / "data", "合成藏品 00011 是一件", "合成藏品 00011 是一件（已编辑）")
     capsys.readouterr()
     assert main(args) == 0
     out = capsys.readouterr().out
     assert re.search(r": 7 written, \d+ unchanged, 0 removed", out), out  # the page, 3 data files per edition
+
+
+def test_the_build_command_runs_without_the_cyclic_collector_and_turns_it_back_on(tmp_path, monkeypatch):
+    import generator.build
+
+    seen = []
+    real = generator.build.build
+    monkeypatch.setattr(generator.build, "build", lambda ds, args: (seen.append(gc.isenabled()), real(ds, args))[1])
+    synth.write_synth(tmp_path / "data", 40, platforms=2, seed=5)
+    assert main(["build", "--data", str(tmp_path / "data"), "--out", str(tmp_path / "content"), "--no-static",
+                 "--quiet"]) == 0
+    assert seen == [False] and gc.isenabled()
 
 
 def test_an_edit_with_a_problem_is_reported_like_a_full_load(tmp_path):
