@@ -50,6 +50,10 @@ class Run:
     output: str = ""
     sys_seconds: float = 0.0  # of cpu_seconds, in the kernel (file creation is most of it)
 
+    def figures(self) -> dict[str, float]:
+        return {"seconds": round(self.seconds, 2), "cpu_seconds": round(self.cpu_seconds, 2),
+                "sys_seconds": round(self.sys_seconds, 2), "peak_mb": round(self.peak_mb)}
+
 
 def run_process(cmd: list[str], cwd: Path = ROOT, env: dict | None = None, capture: bool = False) -> Run:
     """Run a command; its time and resources as wait4 reports them (children it waited for included).
@@ -172,23 +176,17 @@ def bench_size(n: int, platforms: int, seed: int, work: Path, static: bool = Tru
     if gen.returncode:
         raise RuntimeError(f"generation failed at N={n} (exit {gen.returncode})")
     size.generated_files = len(json.loads((content / ".generated.json").read_text(encoding="utf-8"))["files"])
-    size.generation = {"seconds": round(gen.seconds, 2), "cpu_seconds": round(gen.cpu_seconds, 2),
-                       "sys_seconds": round(gen.sys_seconds, 2),
-                       "peak_mb": round(gen.peak_mb)}
+    size.generation = gen.figures()
     warm_cmd = [str(work / "content-warm") if a == str(content) else a for a in build_cmd]
     warm = run_process(warm_cmd, env=env)
     if warm.returncode:
         raise RuntimeError(f"second generation failed at N={n} (exit {warm.returncode})")
-    size.generation_warm = {"seconds": round(warm.seconds, 2), "cpu_seconds": round(warm.cpu_seconds, 2),
-                       "sys_seconds": round(warm.sys_seconds, 2),
-                            "peak_mb": round(warm.peak_mb)}
+    size.generation_warm = warm.figures()
     built = run_process([py, "-m", "generator", "site", "--content", str(content), "--site", str(site), "--quiet"],
                         env=env)
     if built.returncode:
         raise RuntimeError(f"mkdocs build failed at N={n} (exit {built.returncode})")
-    size.site_build = {"seconds": round(built.seconds, 2), "cpu_seconds": round(built.cpu_seconds, 2),
-                       "sys_seconds": round(built.sys_seconds, 2),
-                       "peak_mb": round(built.peak_mb)}
+    size.site_build = built.figures()
     sizes = _html_sizes(site)
     size.pages = len(sizes)
     # Time per page from the steady-state build (chart cache full): the static renderings are a fixed cost
@@ -255,18 +253,20 @@ def check_targets(sizes: list[Size]) -> list[tuple[str, bool, str]]:
     return out
 
 
+def _cpu(run: dict[str, float]) -> str:
+    return (f"{run['seconds']:>8}s  (cpu {run['cpu_seconds']}s, of it in the kernel {run.get('sys_seconds', 0)}s, "
+            f"peak {run['peak_mb']} MB")
+
+
 def report(sizes: list[Size]) -> str:
     """The figures as text."""
     lines = []
     for s in sizes:
         lines += [
             f"N = {s.collectibles:,} collectibles ({s.platforms} platforms, SYNTHETIC data; synth {s.synth_seconds}s)",
-            f"  generation       {s.generation['seconds']:>8}s  (cpu {s.generation['cpu_seconds']}s, sys {s.generation.get('sys_seconds', 0)}s, peak "
-            f"{s.generation['peak_mb']} MB, {s.generated_files} files; chart cache empty)",
-            f"  generation again {s.generation_warm['seconds']:>8}s  (cpu {s.generation_warm['cpu_seconds']}s, sys {s.generation_warm.get('sys_seconds', 0)}s, peak "
-            f"{s.generation_warm['peak_mb']} MB; chart cache filled)",
-            f"  mkdocs build     {s.site_build['seconds']:>8}s  (cpu {s.site_build['cpu_seconds']}s, sys {s.site_build.get('sys_seconds', 0)}s, peak "
-            f"{s.site_build['peak_mb']} MB, both editions)",
+            f"  generation       {_cpu(s.generation)}, {s.generated_files} files; chart cache empty)",
+            f"  generation again {_cpu(s.generation_warm)}; chart cache filled)",
+            f"  mkdocs build     {_cpu(s.site_build)}, both editions)",
             f"  generation share {s.generation_share_warm:>8.1%}  of the mkdocs build, chart cache filled "
             f"({s.generation_share:.1%} empty; wall clock)",
             f"  pages            {s.pages:>8}   {s.pages_per_second} pages/s (mkdocs), {s.ms_per_page} ms/page "

@@ -507,8 +507,11 @@ def _per_edition(work: Any, langs: tuple[str, ...], parallel: bool, bar: Any) ->
 
     if not _forks(parallel, langs):
         return {lang: work(lang, bar, False) for lang in langs}
+    parent = os.getpid()
+
     def child(lang: str) -> Any:
-        hand_spares(lang, forked=True)
+        if os.getpid() != parent:  # not when the parent does a failed child's work again (see _Forked)
+            hand_spares(lang, forked=True)
         return work(lang, _Silent(), True)
 
     children = {lang: _Forked(lambda lang=lang: child(lang)) for lang in langs[:-1]}
