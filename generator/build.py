@@ -696,9 +696,14 @@ def parallel_ok() -> bool:
     return hasattr(os, "fork") and (os.cpu_count() or 1) >= 2
 
 
+def command_langs(args: Any) -> tuple[str, ...]:
+    """The editions the build command makes (--lang)."""
+    return LANGS if args.lang == "all" else (args.lang,)
+
+
 def build(ds: Dataset, args) -> int:
     """The build command: generate everything in memory, then write once."""
-    langs = LANGS if args.lang == "all" else (args.lang,)
+    langs = command_langs(args)
     started = time.perf_counter()
     show = sys.stderr.isatty() and not args.quiet
     try:

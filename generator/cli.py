@@ -74,15 +74,14 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Validate the data, then generate pages, charts and assets."""
-    from .build import build, drop_vega_bundle, start_vega_bundle
-    from .i18n import LANGS
+    from .build import build, command_langs, drop_vega_bundle, start_vega_bundle
     from .statics import release_spares, start_spares
 
     # While the data is read and checked, one core is idle: the vega bundle is made there if set-up did not
     # make it, and the chart-rendering processes load their runtimes.
     start_vega_bundle()
     if not args.no_static:
-        start_spares(list(LANGS) if args.lang == "all" else [args.lang])
+        start_spares(list(command_langs(args)))
     # The cyclic garbage collector stays off for the whole build, forked editions included. A build is one
     # process that leaves at once when it is done (__main__.py); with the collector paused only while
     # objects are made (load.gc_paused), each pause ended with a scan of every object made during it (reading

@@ -141,29 +141,23 @@ NO_TEXT = {"data": {"values": [{}]}, "mark": "rect", "width": 1, "height": 1, "c
 def serve(stdin: BinaryIO, stdout: BinaryIO, spare: bool = False) -> None:
     """The process's loop: a batch in, one answer per item out, until its input ends. A spare loads its
     runtime first and its fonts when it is told which (or before its first batch)."""
-    fonts_ready = False
     if spare:
         import vl_convert as vlc
 
         vlc.vegalite_to_svg(NO_TEXT)
-    else:
-        register_fonts()
-        fonts_ready = True
+    fonts_ready = False
     while True:
         try:
             batch = _receive(stdin)
         except EOFError:
             return
-        if isinstance(batch, dict):  # a spare's fonts
-            if batch.get("fonts"):
-                os.environ["FONTCONFIG_FILE"] = batch["fonts"]
-            if not fonts_ready:
-                register_fonts()
-                fonts_ready = True
-            continue
+        if isinstance(batch, dict) and batch.get("fonts"):  # a spare's fonts
+            os.environ["FONTCONFIG_FILE"] = batch["fonts"]
         if not fonts_ready:
             register_fonts()
             fonts_ready = True
+        if isinstance(batch, dict):
+            continue
         for key, spec in batch:
             try:
                 _send(stdout, (key, render(spec), None))
@@ -192,15 +186,12 @@ class _Process:
     def __init__(self, chars: frozenset[str] | None, lists: tuple[str, ...], subset: bool, spare: Any = None):
         from . import fonts
 
-        env = _child_env()
         conf = None
         if subset and chars is not None:
             try:
                 conf = fonts.font_config(list(lists), set(chars), CACHE)
             except Exception:  # noqa: BLE001 - no subsets (an odd font file, a full disk): the system's fonts
                 conf = None
-        if conf is not None:
-            env["FONTCONFIG_FILE"] = conf
         self.chars = chars if conf is not None else None
         self.lists = lists
         self.pending: list[_Batch] = []
@@ -212,6 +203,9 @@ class _Process:
             except OSError:
                 self.ended = True
         else:
+            env = _child_env()
+            if conf is not None:
+                env["FONTCONFIG_FILE"] = conf
             self.popen = subprocess.Popen([sys.executable, "-m", "generator.statics"], stdin=subprocess.PIPE,
                                           stdout=subprocess.PIPE, cwd=ROOT, env=env)
 
@@ -351,11 +345,7 @@ class Renderer:
             live, self._live, self.current = self._live, [], None
         for proc in live:
             proc.retire()
-            try:
-                proc.popen.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.popen.kill()
-                proc.popen.wait()
+            _reap(proc.popen, 10)
 
 
 class StaticCharts:
@@ -478,10 +468,19 @@ def hand_spares(keep: str, forked: bool) -> None:
                 pipe.close()
             except OSError:
                 pass
-        if not forked and isinstance(spare, subprocess.Popen):
+        if not forked:
             _HANDED.append(spare)
     if forked:
         _HANDED.clear()  # the parent's to reap
+
+
+def _reap(popen: Any, timeout: float) -> None:
+    """Wait for a process to end (killed after timeout seconds)."""
+    try:
+        popen.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        popen.kill()
+        popen.wait()
 
 
 def _end(spare: Any) -> None:
@@ -490,11 +489,7 @@ def _end(spare: Any) -> None:
         spare.stdin.close()
     except OSError:
         pass
-    try:
-        spare.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        spare.kill()
-        spare.wait()
+    _reap(spare, 10)
     try:
         spare.stdout.close()
     except OSError:
@@ -506,12 +501,7 @@ def release_spares() -> None:
     while _SPARES:
         _end(_SPARES.popitem()[1])
     while _HANDED:
-        spare = _HANDED.pop()
-        try:
-            spare.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            spare.kill()
-            spare.wait()
+        _reap(_HANDED.pop(), 30)
 
 
 # Where `python -m generator vendor` (run by `make setup`) puts the vega bundle: the virtual environment whose
