@@ -169,3 +169,61 @@ def test_cli_validate_success_prints_counts():
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("data: valid: ")
     assert "3 platforms" in result.stdout
+
+
+# --------------------------------------------------------------------------- the two YAML loaders
+
+TRICKY_YAML = """\
+- id: tricky
+  yes_no: [yes, no, on, off, Yes, NO, y, n, true, False]
+  nulls: [~, null, Null, '', ""]
+  numbers: [0, -1, +2, 1_000, 0o17, 017, 0x1F, 0b101, 1.5, .5, -.5, 1e3, 6.02e+23, .inf, -.Inf, .nan, 190:20:30]
+  dates: [2022-06-03, 2022-06, 2022, '2022-06-03', 2001-12-14t21:59:43.10-05:00]
+  text: [plain, "double", 'single', 合成电商, '=', <<x, '- x', 12abc, 1.2.3, 0.1.0]
+  block: |
+    line one
+    line two
+  folded: >-
+    folded
+    text
+  nested: {a: {b: [1, {c: d}]}, "quoted key": 1, 2: two, 3.5: x, true: t}
+  empty_map: {}
+  empty_list: []
+"""
+
+
+def _same(fast, slow, where: str = "") -> None:
+    """Equal values of equal types, with equal positions throughout."""
+    from generator.load import PosDict, PosList
+
+    assert type(fast) is type(slow), where
+    if isinstance(fast, float) and fast != fast:
+        assert slow != slow, where
+        return
+    assert fast == slow, where
+    if isinstance(fast, PosDict):
+        assert (fast.start, fast.key_pos, fast.value_pos) == (slow.start, slow.key_pos, slow.value_pos), where
+        for key in fast:
+            _same(fast[key], slow[key], f"{where}.{key}")
+    elif isinstance(fast, PosList):
+        assert (fast.start, fast.item_pos) == (slow.start, slow.item_pos), where
+        for i, (a, b) in enumerate(zip(fast, slow)):
+            _same(a, b, f"{where}[{i}]")
+
+
+@pytest.mark.parametrize("name", ["tricky", *sorted(p.name for p in (ROOT / "data").glob("*.yaml"))])
+def test_libyaml_path_reads_what_the_python_loader_reads(name: str) -> None:
+    """The fast path (libyaml, with its quicker tag resolution) gives the same values, types and positions as
+    PyYAML's pure-Python loader, for the data files and for scalars whose type YAML 1.1 guesses."""
+    from generator import load
+
+    text = TRICKY_YAML if name == "tricky" else (ROOT / "data" / name).read_text(encoding="utf-8")
+    assert load._CLoader is not None, "PyYAML without libyaml: the fast path is not tested"
+    fast = load._load_fast(text, name)
+    loader = load._Loader(text)
+    loader.path = name
+    try:
+        slow = loader.get_single_data()
+    finally:
+        loader.dispose()
+    _same(fast, slow)
