@@ -26,7 +26,7 @@ def _load(data: Path):
     from .validate import DataError, load_dataset
 
     try:
-        return load_dataset(data, _display(data))
+        return load_dataset(data, _display(data), split=True)
     except DataError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -141,6 +141,7 @@ def _quick_resolvers(loader: type) -> None:
 
 if _CLoader is not None and not _CLoader.yaml_path_resolvers:
     _quick_resolvers(_CLoader)
+
 _MAP_TAG = yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG
 _SEQ_TAG = yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG
 _NON_PRINTABLE = yaml.reader.Reader.NON_PRINTABLE
@@ -231,6 +232,18 @@ def _load_fast(text: str, display: str) -> Any:
         raise _Unusual from None
     finally:
         loader.dispose()
+
+
+NOT_READ = object()  # what read_fast returns for text that the pure-Python loader must read
+
+
+def read_fast(text: str, display: str) -> Any:
+    """YAML text read on libyaml's path only; NOT_READ when that path leaves it to the pure-Python loader
+    (an error, an alias, a tag, an odd key...)."""
+    try:
+        return _load_fast(text, display)
+    except _Unusual:
+        return NOT_READ
 
 
 class LoadError(Exception):

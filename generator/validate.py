@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import difflib
+import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
 from pydantic import BaseModel, ValidationError
 
-from .load import LoadError, Pos, PosDict, PosList, gc_paused, load_yaml
+from .forked import Forked
+from .load import NOT_READ, LoadError, Pos, PosDict, PosList, gc_paused, load_yaml, load_yaml_text, read_fast
 from .model import KINDS, Citation, Dataset
 
 
@@ -175,16 +178,24 @@ def _model_of(annotation: Any) -> type[BaseModel] | None:
 # --------------------------------------------------------------------------- loading
 
 @gc_paused()  # tens of thousands of long-lived values: the collector's rescans cost half the time
-def load_dataset(data_dir: Path, display_root: str | None = None) -> Dataset:
-    """Load and check every file of a data folder; raise DataError listing all problems."""
+def load_dataset(data_dir: Path, display_root: str | None = None, split: bool = False) -> Dataset:
+    """Load and check every file of a data folder; raise DataError listing all problems.
+
+    split: read the largest file in two halves side by side, the second in a forked process (see _load_split);
+    the result is the same, and any problem sends the whole folder through the one-process path, which says
+    where each problem is."""
     data_dir = Path(data_dir)
     root = display_root if display_root is not None else str(data_dir)
+    if split and hasattr(os, "fork"):
+        ds = _load_split(data_dir, root)
+        if ds is not None:
+            return ds
     problems: list[Problem] = []
     unreadable: set[str] = set()
     records: dict[str, list] = {}
     raw: dict[str, list[tuple[Any, BaseModel | None]]] = {}
-    for kind, (filename, model, _doc) in KINDS.items():
-        display = f"{root.rstrip('/')}/{filename}"
+    for kind, (filename, _model, _doc) in KINDS.items():
+        display = _display(root, filename)
         records[kind], raw[kind] = [], []
         try:
             loaded = load_yaml(data_dir / filename, display)
@@ -192,40 +203,169 @@ def load_dataset(data_dir: Path, display_root: str | None = None) -> Dataset:
             problems.append(Problem(exc.pos.path, exc.pos.line, exc.pos.col, "", exc.message))
             unreadable.add(kind)
             continue
-        if loaded is None:
-            loaded = PosList()
-            loaded.start, loaded.item_pos = Pos(display, 1, 1), []
-        if not isinstance(loaded, PosList):
-            start = getattr(loaded, "start", Pos(display, 1, 1))
-            problems.append(Problem(display, start.line, start.col, "",
-                                    f"must be a list of {kind} records (each starting with '- id: ...')"))
+        got = _records(kind, loaded, display, problems)
+        if got is None:
             unreadable.add(kind)
             continue
-        for i, item in enumerate(loaded):
-            start = loaded.item_pos[i]
-            if not isinstance(item, PosDict):
-                problems.append(Problem(display, start.line, start.col, "", "each record must be a mapping of fields"))
-                continue
-            try:
-                record = model.model_validate(item)
-            except ValidationError as exc:
-                for err in exc.errors(include_url=False):
-                    loc = tuple(err["loc"])
-                    if _wrong_branch(item, loc):
-                        continue
-                    if err["type"] == "extra_forbidden":
-                        pos = _key_pos(item, loc, start)
-                    else:
-                        pos, _ = _locate(item, loc, start)
-                    problems.append(Problem(display, pos.line, pos.col, _field_name(loc), _message(err, model)))
-                raw[kind].append((item, None))  # its id still counts, so references to it are not reported too
-                continue
-            records[kind].append(record)
-            raw[kind].append((item, record))
+        records[kind], raw[kind] = got
     problems.extend(_cross_checks(raw, unreadable))
     if problems:
         raise DataError(problems)
     return Dataset(**records)
+
+
+def _display(root: str, filename: str) -> str:
+    return f"{root.rstrip('/')}/{filename}"
+
+
+def _records(kind: str, loaded: Any, display: str, problems: list[Problem]
+             ) -> tuple[list[BaseModel], list[tuple[Any, BaseModel | None]]] | None:
+    """One file's records, and (item, record) pairs for the checks across records (record None: invalid);
+    None when the file is not a list of records. Problems are added to `problems`."""
+    model = KINDS[kind][1]
+    if loaded is None:
+        loaded = PosList()
+        loaded.start, loaded.item_pos = Pos(display, 1, 1), []
+    if not isinstance(loaded, PosList):
+        start = getattr(loaded, "start", Pos(display, 1, 1))
+        problems.append(Problem(display, start.line, start.col, "",
+                                f"must be a list of {kind} records (each starting with '- id: ...')"))
+        return None
+    records: list[BaseModel] = []
+    raw: list[tuple[Any, BaseModel | None]] = []
+    for i, item in enumerate(loaded):
+        start = loaded.item_pos[i]
+        if not isinstance(item, PosDict):
+            problems.append(Problem(display, start.line, start.col, "", "each record must be a mapping of fields"))
+            continue
+        try:
+            record = model.model_validate(item)
+        except ValidationError as exc:
+            for err in exc.errors(include_url=False):
+                loc = tuple(err["loc"])
+                if _wrong_branch(item, loc):
+                    continue
+                if err["type"] == "extra_forbidden":
+                    pos = _key_pos(item, loc, start)
+                else:
+                    pos, _ = _locate(item, loc, start)
+                problems.append(Problem(display, pos.line, pos.col, _field_name(loc), _message(err, model)))
+            raw.append((item, None))  # its id still counts, so references to it are not reported too
+            continue
+        records.append(record)
+        raw.append((item, record))
+    return records, raw
+
+
+# --------------------------------------------------------------------------- one file in two halves
+
+# Below this size a file is read faster in one piece than a process starts and sends its half back.
+SPLIT_BYTES = 1 << 20
+_ITEM_START = re.compile(r"^- ", re.MULTILINE)
+
+
+@dataclass
+class _Part:
+    """What the checks across records need of a valid part of the data: its records, their ids, and the
+    references it makes, as (id, kinds it may name)."""
+
+    kind: str
+    records: list[BaseModel]
+    ids: list[Any]
+    refs: set[tuple[str, str]]
+
+
+def _part(kind: str, loaded: Any, display: str) -> _Part | None:
+    """A _Part of loaded YAML; None at the first problem of any kind."""
+    problems: list[Problem] = []
+    got = _records(kind, loaded, display, problems)
+    if got is None or problems:
+        return None
+    records, raw = got
+    refs: set[tuple[str, str]] = set()
+
+    def found(value: str, target: str, *_where: Any) -> None:
+        refs.add((value, target))
+
+    kind_refs = _REFS.get(kind, {})
+    for item, record in raw:
+        _references(item, (), "", kind_refs, found)
+        if _coverage(kind, item, record):
+            return None
+    return _Part(kind, records, [item.get("id") for item, _record in raw], refs)
+
+
+def _text_part(kind: str, text: str, display: str) -> _Part | None:
+    """A _Part of YAML text read on libyaml's path (anything that path leaves to PyYAML: None)."""
+    loaded = read_fast(text, display)
+    return _part(kind, loaded, display) if isinstance(loaded, PosList) and loaded else None
+
+
+def _cut(text: str) -> int | None:
+    """Where a line starts with '- ' (a new record of the top-level list), nearest the middle of the text;
+    None if no such line but the first."""
+    middle = len(text) // 2
+    after = _ITEM_START.search(text, middle)
+    before = [m.start() for m in _ITEM_START.finditer(text, 0, middle)][-1:]
+    cuts = [c for c in before + ([after.start()] if after else []) if c > 0]
+    return min(cuts, key=lambda c: abs(c - middle)) if cuts else None
+
+
+def _load_split(data_dir: Path, root: str) -> Dataset | None:
+    """The Dataset, with the largest file read in two halves at once: the second half in a forked process,
+    the first half and every other file here. None (read it all in one process instead) when that file is
+    small or cannot be cut at a record, and at any problem anywhere: the one-process path then finds every
+    problem and where it is.
+
+    The file is cut where a line starts with '- ' (a new record of the top-level list), nearest its middle.
+    The second half is read after as many empty lines as the first half has, so that its lines keep their
+    numbers. A cut anywhere else (inside a quoted or flow value) leaves the first half unfinished, which fails
+    to parse; an alias in the second half to an anchor in the first fails to resolve: both end in None.
+    """
+    texts: dict[str, str] = {}
+    for kind, (filename, _model, _doc) in KINDS.items():
+        try:
+            texts[kind] = (data_dir / filename).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+    big = max(texts, key=lambda k: len(texts[k]))
+    text = texts[big]
+    if len(text) < SPLIT_BYTES:
+        return None
+    cut = _cut(text)
+    if cut is None:
+        return None
+    display = _display(root, KINDS[big][0])
+    tail = "\n" * text.count("\n", 0, cut) + text[cut:]
+    child = Forked(lambda: _text_part(big, tail, display))
+    try:
+        parts: dict[str, list[_Part | None]] = {big: [_text_part(big, text[:cut], display)]}
+        for kind, (filename, _model, _doc) in KINDS.items():
+            if kind != big:
+                try:
+                    loaded = load_yaml_text(texts[kind], _display(root, filename))
+                except LoadError:
+                    parts[kind] = [None]
+                else:
+                    parts[kind] = [_part(kind, loaded, _display(root, filename))]
+    except BaseException:
+        child.kill()
+        raise
+    parts[big].append(child.result())
+    if any(part is None for kind_parts in parts.values() for part in kind_parts):
+        return None
+    ids: dict[str, set[Any]] = {}
+    for kind, kind_parts in parts.items():
+        listed = [rid for part in kind_parts if part is not None for rid in part.ids]
+        ids[kind] = set(listed)
+        if len(ids[kind]) != len(listed) or not all(isinstance(rid, str) for rid in listed):
+            return None
+    for kind_parts in parts.values():
+        for part in kind_parts:
+            for value, target in part.refs:
+                if not any(value in ids[k] for k in target.split("|")):
+                    return None
+    return Dataset(**{kind: [r for part in parts[kind] for r in part.records] for kind in KINDS})
 
 
 # --------------------------------------------------------------------------- across records
@@ -276,35 +416,38 @@ def _cross_checks(raw: dict[str, list[tuple[Any, BaseModel | None]]], unreadable
         where = " or ".join(KINDS[k][0] for k in kinds)
         problems.append(Problem(pos.path, pos.line, pos.col, field, f"'{value}' is not an id in {where}{hint}"))
 
-    containers = (PosDict, PosList)
-
-    def visit(node: Any, loc: tuple, name: Any, refs: dict[str, str]) -> None:
-        """Check the references among a record's values, at any depth. A value is named by its key, or in a
-        list by the list's key; loc (the container's path) is extended only for a dangling reference."""
-        if isinstance(node, PosDict):
-            pairs: Iterable = node.items()
-        else:
-            pairs = enumerate(node)
-        for key, value in pairs:
-            named = key if isinstance(key, str) else name
-            if isinstance(value, containers):
-                # Items of a list in a list are named by an index, which is no field: no name for them.
-                visit(value, loc + (key,), None if isinstance(node, PosList) and isinstance(value, PosList)
-                      else named, refs)
-            elif isinstance(value, str):
-                if named == "source":
-                    check_ref(value, "sources", node, key, loc + (key,))
-                elif named in refs:
-                    check_ref(value, refs[named], node, key, loc + (key,))
-
     for kind, items in raw.items():
         refs = _REFS.get(kind, {})
         for item, record in items:
-            if isinstance(item, containers):
-                visit(item, (), "", refs)
+            if isinstance(item, _CONTAINERS):
+                _references(item, (), "", refs, check_ref)
             if record is not None:
                 problems.extend(_coverage(kind, item, record))
     return problems
+
+
+_CONTAINERS = (PosDict, PosList)
+
+
+def _references(node: Any, loc: tuple, name: Any, refs: dict[str, str], found: Any) -> None:
+    """found(value, target kinds, container, key, loc) for every reference among a record's values, at any
+    depth. A value is named by its key, or in a list by the list's key; loc (the container's path) is
+    extended only when a reference is found."""
+    if isinstance(node, PosDict):
+        pairs: Iterable = node.items()
+    else:
+        pairs = enumerate(node)
+    for key, value in pairs:
+        named = key if isinstance(key, str) else name
+        if isinstance(value, _CONTAINERS):
+            # Items of a list in a list are named by an index, which is no field: no name for them.
+            _references(value, loc + (key,), None if isinstance(node, PosList) and isinstance(value, PosList)
+                        else named, refs, found)
+        elif isinstance(value, str):
+            if named == "source":
+                found(value, "sources", node, key, loc + (key,))
+            elif named in refs:
+                found(value, refs[named], node, key, loc + (key,))
 
 
 def _coverage(kind: str, item: PosDict, record: BaseModel) -> list[Problem]:
