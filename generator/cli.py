@@ -145,7 +145,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data folder (default: data/)")
     b.add_argument("--out", type=Path, default=DEFAULT_OUT, help="content folder to write into (default: content/)")
     b.add_argument("--lang", choices=["zh", "en", "all"], default="all", help="which edition(s) to generate")
-    b.add_argument("--no-static", action="store_true", help="skip static SVG/PNG chart renderings (faster)")
+    b.add_argument("--no-static", action="store_true", help="skip static SVG chart renderings (faster)")
     b.add_argument("--quiet", action="store_true", help="print nothing but errors")
     b.set_defaults(func=cmd_build)
 
@@ -188,7 +188,7 @@ def parser() -> argparse.ArgumentParser:
     n.add_argument("--json", type=Path, default=ROOT / "bench" / "results.json", help="where to write figures")
     n.add_argument("--platforms", type=int, default=8, help="number of platforms (default 8)")
     n.add_argument("--seed", type=int, default=1, help="random seed of the synthetic data (default 1)")
-    n.add_argument("--no-static", action="store_true", help="skip static SVG/PNG chart renderings")
+    n.add_argument("--no-static", action="store_true", help="skip static SVG chart renderings")
     n.set_defaults(func=cmd_bench)
     return p
 

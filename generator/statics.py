@@ -1,4 +1,8 @@
-"""Static renderings of the charts (SVG and PNG), made by vl-convert in a process of its own.
+"""Static renderings of the charts (SVG), made by vl-convert in a process of its own.
+
+The SVG is what a page shows when JavaScript is off, and a download. The PNG download is drawn from it in
+the reader's browser (briefing.js), at twice its size: rasterizing 46 charts here cost a third of the
+renderings' time at 10,000 collectibles, for a file that readers with JavaScript can have for a click.
 
 vl-convert holds the GIL while it converts (a page-rendering loop beside it ran 80 times slower), and its
 runtime's threads do not survive a fork. So conversions run in a separate Python process started with
@@ -40,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # BRIEFING_CHART_CACHE moves it (the benchmark measures a build with an empty one, as on a fresh clone).
 CACHE = Path(os.environ.get("BRIEFING_CHART_CACHE") or ROOT / ".cache" / "charts")
 STATIC_WIDTH = 640
-SUFFIXES = (".svg", ".png")
+SUFFIXES = (".svg",)
 
 
 class StaticsError(BuildError):
@@ -116,16 +120,14 @@ def _receive(stream: BinaryIO) -> Any:
 # --------------------------------------------------------------------------- the process
 
 def render(spec: dict) -> dict[str, bytes]:
-    """SVG and PNG of one chart spec. The PNG is rasterized from the SVG (vl_convert.svg_to_png): the same
-    bytes as vegalite_to_png at a third of the cost, since Vega runs once."""
+    """The static SVG of one chart spec."""
     import vl_convert as vlc
 
-    svg = vlc.vegalite_to_svg(static_spec(spec))
-    return {".svg": svg.encode("utf-8"), ".png": vlc.svg_to_png(svg, scale=2)}
+    return {".svg": vlc.vegalite_to_svg(static_spec(spec)).encode("utf-8")}
 
 
 def register_fonts() -> None:
-    """The system's Noto CJK fonts, for Chinese text in the PNGs."""
+    """The system's Noto CJK fonts, with which vl-convert measures Chinese text (the SVG's layout)."""
     import vl_convert as vlc
 
     for folder in ("/usr/share/fonts/opentype/noto", "/usr/share/fonts/truetype/noto", "/usr/share/fonts"):
@@ -351,7 +353,7 @@ class Renderer:
 class StaticCharts:
     """One edition's static renderings: cached ones at once, the others from Renderers beside page rendering.
 
-    chart id -> spec in; result() gives chart id -> {".svg": ..., ".png": ...}. Given several renderers (an
+    chart id -> spec in; result() gives chart id -> {".svg": ...}. Given several renderers (an
     editor's `make serve` may keep two), the specs are shared out among them; given none, one is started for
     these specs alone (when any is not cached) and stopped when they are done.
     """

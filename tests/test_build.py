@@ -260,12 +260,27 @@ def test_a_chart_that_is_not_vega_lite_stops_the_build_with_altair_s_explanation
         _chart_data_files(chart)
 
 
-def test_every_chart_has_static_svg_png_and_csv(generated):
-    for name in [k for k in generated if k.endswith(".vl.json")]:
-        base = name[: -len(".vl.json")]
+def test_every_chart_has_static_svg_and_csv(generated):
+    """The spec, the static SVG and the data as CSV; no PNG file (the browser draws it from the SVG)."""
+    bases = [k[: -len(".vl.json")] for k in generated if k.endswith(".vl.json")]
+    assert bases
+    for base in bases:
         assert generated[base + ".svg"].startswith(b"<svg"), base
-        assert generated[base + ".png"].startswith(b"\x89PNG"), base
         assert generated[base + ".csv"].decode("utf-8-sig").count("\n") >= 2, base
+    assert not [k for k in generated if k.endswith(".png")]
+
+
+def test_png_links_are_hidden_without_javascript_and_point_at_the_svg(generated):
+    """A figure's PNG link is in a span hidden until briefing.js shows it; its href is the SVG (what a failed
+    drawing opens) and data-png the file name of the PNG the browser makes."""
+    pages = [k for k in generated if k.endswith(".md") and b'class="bf-chart"' in generated[k]]
+    assert pages
+    for name in pages:
+        text = generated[name].decode("utf-8")
+        links = re.findall(r'<span class="bf-png" hidden> · <a href="([^"]+)\.svg" data-png="([^"]+)\.png">PNG</a></span>',
+                           text)
+        assert len(links) == text.count('class="bf-chart"'), name
+        assert all(base.endswith("/charts/" + chart_id) for base, chart_id in links), name
 
 
 def test_chart_source_lines_are_derived_from_data(generated):

@@ -500,9 +500,79 @@
     }, 200);
   }
 
+  /* ------------------------------------------------------------------ PNG downloads */
+
+  /* The build writes each chart's static SVG; its PNG is drawn from that SVG here, at twice its size, when
+   * the reader asks for it (so the PNG is the SVG's drawing, whatever the screen's width or palette). The
+   * link is hidden without JavaScript; it points at the SVG, which a failed drawing opens instead. */
+  var PNG_SCALE = 2;
+
+  function pngOf(svgUrl) {
+    return fetch(svgUrl).then(function (r) {
+      if (!r.ok) throw new Error("chart image " + svgUrl + ": HTTP " + r.status);
+      return r.text();
+    }).then(function (text) {
+      var source = URL.createObjectURL(new Blob([text], { type: "image/svg+xml" }));
+      return new Promise(function (resolve, reject) {
+        var img = new Image();
+        img.onload = function () { resolve(img); };
+        img.onerror = function () { reject(new Error("chart image " + svgUrl + " could not be drawn")); };
+        img.src = source;
+      }).then(function (img) {
+        var root = new DOMParser().parseFromString(text, "image/svg+xml").documentElement;
+        var width = parseFloat(root.getAttribute("width")) || img.naturalWidth;
+        var height = parseFloat(root.getAttribute("height")) || img.naturalHeight;
+        var canvas = document.createElement("canvas");
+        canvas.width = Math.round(width * PNG_SCALE);
+        canvas.height = Math.round(height * PNG_SCALE);
+        var ctx = canvas.getContext("2d");
+        ctx.fillStyle = "#ffffff";
+        ctx.fillRect(0, 0, canvas.width, canvas.height);
+        ctx.drawImage(img, 0, 0, canvas.width, canvas.height);
+        return new Promise(function (resolve, reject) {
+          canvas.toBlob(function (blob) {
+            if (blob) resolve(blob); else reject(new Error("chart image " + svgUrl + ": no PNG made"));
+          }, "image/png");
+        });
+      }).finally(function () { URL.revokeObjectURL(source); });
+    });
+  }
+
+  function onPngClick(ev) {
+    var link = ev.target && ev.target.closest ? ev.target.closest("a[data-png]") : null;
+    if (!link || ev.button !== 0 || ev.ctrlKey || ev.metaKey || ev.shiftKey || ev.altKey) return;
+    ev.preventDefault();
+    if (link.getAttribute("aria-busy") === "true") return;
+    link.setAttribute("aria-busy", "true");
+    pngOf(link.href).then(function (blob) {
+      var url = URL.createObjectURL(blob);
+      var save = document.createElement("a");
+      save.href = url;
+      save.download = link.getAttribute("data-png");
+      save.hidden = true;
+      document.body.appendChild(save);
+      save.click();
+      save.remove();
+      setTimeout(function () { URL.revokeObjectURL(url); }, 60000);
+    }).catch(function (err) {
+      if (window.console) console.error(err);
+      window.location.href = link.href;   // the SVG itself, rather than nothing
+    }).finally(function () {
+      link.removeAttribute("aria-busy");
+    });
+  }
+
+  function showPngLinks() {
+    if (!window.fetch || !HTMLCanvasElement.prototype.toBlob) return;
+    Array.prototype.forEach.call(document.querySelectorAll(".bf-chart-downloads .bf-png[hidden]"), function (span) {
+      span.hidden = false;
+    });
+  }
+
   /* ------------------------------------------------------------------ wiring */
 
   function onPage() {
+    showPngLinks();
     renderCharts();
     setupCatalogues();
     watchSearch();
@@ -522,6 +592,7 @@
 
   function start() {
     watchScheme();
+    document.addEventListener("click", onPngClick);
     window.addEventListener("resize", onResize);
     if (window.document$ && typeof window.document$.subscribe === "function") {
       window.document$.subscribe(onPage);

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import struct
+import zlib
 from xml.etree import ElementTree
 
 import pytest
@@ -112,6 +113,11 @@ def test_without_javascript_each_chart_shows_its_static_svg(new_tab, page):
         box, column = img.bounding_box(), fig.bounding_box()
         assert box["width"] > 200 and box["x"] + box["width"] <= column["x"] + column["width"] + 1
         assert fig.locator(".bf-chart-view svg").count() == 0
+        # Downloads: the SVG, the CSV and the spec; the PNG link (drawn by briefing.js) is not offered.
+        downloads = fig.locator(".bf-chart-downloads")
+        for kind in ("SVG", "CSV", "Vega-Lite"):
+            expect(downloads.get_by_role("link", name=kind, exact=True)).to_be_visible()
+        expect(downloads.get_by_role("link", name="PNG", exact=True)).to_be_hidden()
 
 
 def _table(fig) -> list[list[str]]:
@@ -121,9 +127,22 @@ def _table(fig) -> list[list[str]]:
 
 
 def _png_size(data: bytes) -> tuple[int, int]:
+    """A PNG file's width and height, after checking that it is one and that it is not blank."""
     assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG file"
     assert data[12:16] == b"IHDR" and data[-8:-4] == b"IEND", "not a whole PNG file"
-    return struct.unpack(">II", data[16:24])
+    width, height, depth, colour = struct.unpack(">IIBB", data[16:26])
+    assert depth == 8 and colour in (2, 6), "not 8-bit RGB(A)"
+    chunks, at = [], 8
+    while at < len(data):
+        (size,) = struct.unpack(">I", data[at:at + 4])
+        if data[at + 4:at + 8] == b"IDAT":
+            chunks.append(data[at + 8:at + 8 + size])
+        at += 12 + size
+    pixels = zlib.decompress(b"".join(chunks))
+    channels = 3 if colour == 2 else 4
+    assert len(pixels) == height * (1 + width * channels), "the pixel data does not fill the image"
+    assert len(set(pixels)) > 32, "a blank image"  # a chart's lines, text and colours make many values
+    return width, height
 
 
 @pytest.mark.parametrize("page", [p for p in CHART_PAGES if p.kind != "home"], ids=lambda p: p.id)
