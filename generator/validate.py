@@ -12,7 +12,7 @@ from typing import Any, Iterable
 from pydantic import BaseModel, ValidationError
 
 from .forked import Forked
-from .load import NOT_READ, LoadError, Pos, PosDict, PosList, gc_paused, load_yaml, load_yaml_text, read_fast
+from .load import LoadError, Pos, PosDict, PosList, gc_paused, load_yaml, load_yaml_text, read_fast
 from .model import KINDS, Citation, Dataset
 
 
@@ -259,8 +259,9 @@ def _records(kind: str, loaded: Any, display: str, problems: list[Problem]
 
 # --------------------------------------------------------------------------- one file in two halves
 
-# Below this size a file is read faster in one piece than a process starts and sends its half back.
-SPLIT_BYTES = 1 << 20
+# A smaller file is read in one piece. Measured here: the halves took 32 ms instead of 38 for 100 synthetic
+# collectibles (94 KB), 212 instead of 283 for 1,000 (0.9 MB), 1.3-1.7 s instead of 2.2-2.4 for 10,000.
+SPLIT_BYTES = 256 * 1024
 _ITEM_START = re.compile(r"^- ", re.MULTILINE)
 
 
@@ -269,7 +270,6 @@ class _Part:
     """What the checks across records need of a valid part of the data: its records, their ids, and the
     references it makes, as (id, kinds it may name)."""
 
-    kind: str
     records: list[BaseModel]
     ids: list[Any]
     refs: set[tuple[str, str]]
@@ -292,7 +292,7 @@ def _part(kind: str, loaded: Any, display: str) -> _Part | None:
         _references(item, (), "", kind_refs, found)
         if _coverage(kind, item, record):
             return None
-    return _Part(kind, records, [item.get("id") for item, _record in raw], refs)
+    return _Part(records, [item.get("id") for item, _record in raw], refs)
 
 
 def _text_part(kind: str, text: str, display: str) -> _Part | None:
