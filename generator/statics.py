@@ -205,11 +205,7 @@ class _Process:
             except OSError:
                 self.ended = True
         else:
-            env = _child_env()
-            if conf is not None:
-                env["FONTCONFIG_FILE"] = conf
-            self.popen = subprocess.Popen([sys.executable, "-m", "generator.statics"], stdin=subprocess.PIPE,
-                                          stdout=subprocess.PIPE, cwd=ROOT, env=env)
+            self.popen = _start_process(conf)
 
     def covers(self, chars: set[str], lists: tuple[str, ...]) -> bool:
         if self.ended or self.popen.poll() is not None:
@@ -411,8 +407,14 @@ class StaticCharts:
 
 # --------------------------------------------------------------------------- spares
 
-def _child_env() -> dict[str, str]:
-    return dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+def _start_process(fonts: str | None = None, spare: bool = False) -> subprocess.Popen:
+    """A rendering process (`python -m generator.statics`), with this fontconfig file if given; a spare loads
+    its runtime at once and is told its fonts later (see serve)."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
+    if fonts is not None:
+        env["FONTCONFIG_FILE"] = fonts
+    return subprocess.Popen([sys.executable, "-m", "generator.statics"] + (["--spare"] if spare else []),
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT, env=env)
 
 
 class _Inherited:
@@ -442,9 +444,7 @@ def start_spares(names: list[str]) -> None:
     """Start a rendering process for each name (see the module's docstring), to be taken by take_spare."""
     for name in names:
         if name not in _SPARES:
-            _SPARES[name] = subprocess.Popen([sys.executable, "-m", "generator.statics", "--spare"],
-                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT,
-                                             env=_child_env())
+            _SPARES[name] = _start_process(spare=True)
 
 
 def take_spare(name: str | None) -> Any:
