@@ -39,7 +39,7 @@ ASSETS = "assets/generated"
 KIND_LABELS = {"sources": NP_("plural", "来源"), "platforms": NP_("plural", "平台"),
                "collectibles": NP_("plural", "藏品"), "partners": NP_("plural", "合作方"),
                "events": NP_("plural", "事件"), "metrics": NP_("plural", "业务数字"),
-               "statements": NP_("plural", "说法")}
+               "statements": NP_("plural", "说法"), "corrections": NP_("plural", "更正")}
 
 
 # --------------------------------------------------------------------------- sources
