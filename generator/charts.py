@@ -428,6 +428,12 @@ RULE_LABELS = {"allowed": N_("允许"), "time_limited": N_("可赠送（通常�
 ROLE_LABELS = {"issuer": N_("发行方"), "ip": N_("IP"), "brand": N_("品牌"), "host": N_("主理人"), "creator": N_("创作者"),
                "beneficiary": N_("受益方")}
 KIND_LABELS = {"single": N_("单款"), "series": N_("系列"), "group": N_("一组")}
+CORRECTION_LABELS = {"lost_hedge": N_("丢了来源的限定词"), "added_certainty": N_("比来源说得更肯定"),
+                     "scope": N_("范围比来源说的大"), "inferred": N_("推断当作来源所说"),
+                     "unlike_count": N_("把不同类的东西算在一起"), "method": N_("方法说明言过其实"),
+                     "beyond_source": N_("分析超出来源"), "missing_fact": N_("漏记来源的事实"),
+                     "contradiction": N_("网站自相矛盾"), "citation": N_("引文不支持所注内容"),
+                     "translation": N_("译文与原文不符")}
 
 
 SITE_CHARTS: tuple[Callable[[Ctx], Chart | None], ...] = (
