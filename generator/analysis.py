@@ -305,7 +305,11 @@ class Headline:
 def headline(ds: Dataset) -> Headline:
     """What the dataset holds. Partners are counted apart from the companies behind the platforms and their
     own units (partner_types still counts every record by type)."""
-    own = {p.parent for p in ds.platforms} | {u.id for s in own_units(ds).values() for u in s.value}
+    parents = {p.id: p.parent for p in ds.platforms}
+    # Own: a company behind a platform, or a unit of its group on every platform it is named with.
+    own = set(parents.values()) | {
+        u.id for u in ds.partners
+        if u.group is not None and u.platforms and all(parents.get(link.platform) == u.group for link in u.platforms)}
     named = [p for p in ds.partners if p.id not in own]
     return Headline(
         platforms=Sourced(len(ds.platforms), union(*(cites_of(p) for p in ds.platforms))),

@@ -66,6 +66,7 @@ def _truth(ds: Dataset) -> dict[str, tuple[bool, str]]:
 def _counts(ds: Dataset) -> dict[str, int]:
     """count key -> the number the data gives."""
     out = {f"partners:{pid}": s.value for pid, s in an.partner_counts(ds).items()}
+    out.update({f"collectibles:{p.id}": len(an.collectibles_of(ds, p.id)) for p in ds.platforms})
     out["partners-named"] = an.headline(ds).partners.value
     out["platforms-priced"] = len(an.findings(ds).priced)
     return out
