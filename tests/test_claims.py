@@ -132,3 +132,27 @@ def test_findings_read_every_record_of_a_platform(dataset):
     assert [s.value.id for s in f.direct_sale_too] == ["jd-lingxi"]
     own = {pid: [u.id for u in s.value] for pid, s in f.own.items()}
     assert own["jd-lingxi"] == ["jd-cloud", "jd-zhizhen-chain", "jd-books"]
+
+
+def test_each_finding_has_one_citation_group(generated):
+    for page in ("index.md", "en/index.md"):
+        text = generated[page].decode()
+        block = text.split("\n## ", 2)[1]  # the findings section
+        items = [line for line in block.splitlines() if line.startswith("1. ")]
+        assert 3 <= len(items) <= 5, page
+        assert all(line.count("<sup>") == 1 for line in items), page
+
+
+def test_the_headline_follows_the_mechanics(dataset):
+    """Without R-SPACE's bundled sales the headline no longer says it works the other way round."""
+    xhs = [p for p in dataset.platforms if p.id == "xiaohongshu-r-space"][0]
+    xhs = xhs.model_copy(update={"mechanics": [m for m in xhs.mechanics if m.mechanic != "bundle_physical"]})
+    collectibles = [c.model_copy(update={"obtain": [m for m in c.obtain if m != "bundle_physical"]})
+                    for c in dataset.collectibles]
+    ds = dataset.model_copy(update={"platforms": [xhs if p.id == xhs.id else p for p in dataset.platforms],
+                                    "collectibles": collectibles})
+    assert [p.id for p in an.main_finding(ds).sale] == []
+    assert [p.id for p in an.main_finding(dataset).sale] == ["xiaohongshu-r-space"]
+    home = _home(generate(ds, static=False))
+    headline = next(line for line in home.splitlines() if line.startswith("**"))
+    assert "反过来" not in headline and "主要随实物商品赠送数字藏品" in headline
