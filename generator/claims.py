@@ -67,7 +67,9 @@ def _counts(ds: Dataset) -> dict[str, int]:
     """count key -> the number the data gives."""
     out = {f"partners:{pid}": s.value for pid, s in an.partner_counts(ds).items()}
     out.update({f"collectibles:{p.id}": len(an.collectibles_of(ds, p.id)) for p in ds.platforms})
-    out["partners-named"] = an.headline(ds).partners.value
+    head = an.headline(ds)
+    out.update({"platforms": head.platforms.value, "collectibles": head.collectibles.value,
+                "events": head.events.value, "partners-named": head.partners.value})
     out["platforms-priced"] = len(an.findings(ds).priced)
     return out
 

@@ -301,7 +301,7 @@ class PageHelpers:
         (generator/claims.py): a value must carry a citation, an absence must match the data."""
         state = "disclosed" if disclosed else "nd"
         return Markup(f'<span class="bf-claim" data-claim="{fmt.attr(key)}" data-state="{state}">') + \
-            Markup(body) + Markup("</span>")
+            fmt.md(body) + Markup("</span>")
 
     def count(self, key: str, n: int) -> Markup:
         """A count, marked with what it counts, so that the build can check it is the same on every page."""
