@@ -185,8 +185,8 @@ def quantity(q: Quantity | str | None, lang: str, unit: str = "count") -> str:
     text = _QUAL[lang][q.qualifier].format(core)
     if q.label is not None:
         label = getattr(q.label, lang)
-        if q.is_range and q.min is not None and q.max is not None:
-            # The source's words give no numbers (几十, 几百至上千): the range is our reading of them.
+        if q.reading:
+            # The source's words give no numbers (几十, 几百至上千): the numbers are our reading of them.
             text = f"{label}（我们读作{text}）" if lang == "zh" else f"{label} (our reading: {text})"
         else:
             text = f"{label}（{text}）" if lang == "zh" else f"{label} ({text})"

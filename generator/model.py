@@ -178,6 +178,9 @@ class Quantity(Strict):
                              "at_least (及以上), at_most, more_than (超), less_than (不足).")
     label: Text | None = Field(
         None, description="The source's own wording when it is vaguer than the numbers (几百至上千).")
+    reading: bool = Field(
+        False, description="True when the numbers are our reading of the source's words (几十 read as 10–99), "
+                           "not numbers the source gives; shown as such wherever the figure appears.")
 
     @model_validator(mode="after")
     def _shape(self) -> "Quantity":
