@@ -45,6 +45,7 @@ def all_citations(ds) -> list[Citation]:
     for p in ds.partners:
         out.extend(link.cite for link in p.platforms)
     out.extend(s.cite for s in ds.statements)
+    out.extend(c.cite for c in ds.corrections if c.cite is not None)
     return out
 
 
