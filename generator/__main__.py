@@ -3,7 +3,7 @@
 import os
 import sys
 
-from .cli import main
+from generator.cli import main
 
 code = main()
 if len(sys.argv) > 1 and sys.argv[1] == "build":

@@ -7,7 +7,7 @@ import gc
 import sys
 from pathlib import Path
 
-from . import __version__
+from generator import __version__
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATA = ROOT / "data"
@@ -23,7 +23,7 @@ def _display(path: Path) -> str:
 
 
 def _load(data: Path):
-    from .validate import DataError, load_dataset
+    from generator.model.validate import DataError, load_dataset
 
     try:
         return load_dataset(data, _display(data), split=True)
@@ -37,7 +37,7 @@ def _load(data: Path):
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check a data folder and report every problem."""
-    from .model import KINDS
+    from generator.model.records import KINDS
 
     dataset = _load(args.data)
     if dataset is None:
@@ -49,7 +49,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     """Write data/schema/*.schema.json and the data dictionary of data/README.md from the models."""
-    from .schema import schemas
+    from generator.model.schema import schemas
 
     out = args.data / "schema"
     out.mkdir(parents=True, exist_ok=True)
@@ -60,7 +60,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
             target.write_text(text, encoding="utf-8")
             changed += 1
     print(f"{_display(out)}: {changed} schema file(s) written, {len(schemas()) - changed} unchanged")
-    from .schema import refresh_readme
+    from generator.model.schema import refresh_readme
 
     readme = args.data / "README.md"
     if readme.exists():
@@ -74,8 +74,9 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Validate the data, then generate pages, charts and assets."""
-    from .build import build, command_langs, drop_vega_bundle, start_vega_bundle
-    from .statics import release_spares, start_spares
+    from generator.pages.build import drop_vega_bundle, start_vega_bundle
+    from generator.pipeline import build, command_langs
+    from generator.charts.statics import release_spares, start_spares
 
     # While the data is read and checked, one core is idle: the vega bundle is made there if set-up did not
     # make it, and the chart-rendering processes load their runtimes.
@@ -103,7 +104,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_vendor(args: argparse.Namespace) -> int:
     """Make the vega bundle the site serves (vl-convert's vega, vega-lite and vega-embed) once, at set-up."""
-    from .statics import StaticsError, vendor_bundle
+    from generator.charts.statics import StaticsError, vendor_bundle
 
     try:
         path = vendor_bundle(args.into)
@@ -116,14 +117,14 @@ def cmd_vendor(args: argparse.Namespace) -> int:
 
 def cmd_synth(args: argparse.Namespace) -> int:
     """Write a synthetic data folder for scale tests."""
-    from .synth import synth_command
+    from generator.dev.synth import synth_command
 
     return synth_command(args)
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
     """Measure generation and site build at several sizes."""
-    from .bench import bench_command
+    from generator.dev.bench import bench_command
 
     return bench_command(args)
 
@@ -196,14 +197,14 @@ def parser() -> argparse.ArgumentParser:
 
 def cmd_site(args: argparse.Namespace) -> int:
     """Build the site from content/ into site/ (both editions) with mkdocs build --strict, or with Zensical."""
-    from .site import build_site
+    from generator.site.site import build_site
 
     return build_site(args.builder, quiet=args.quiet, content=args.content, site=args.site)
 
 
 def cmd_i18n(args: argparse.Namespace) -> int:
     """Extract interface strings into the message catalogs, or check that they are complete."""
-    from . import i18n
+    from generator.pages import i18n
 
     if args.action == "extract":
         for line in i18n.update():
@@ -222,14 +223,14 @@ def cmd_i18n(args: argparse.Namespace) -> int:
 
 def cmd_linkcheck(args: argparse.Namespace) -> int:
     """Check the built site offline: every in-site link and #anchor resolves, no javascript: or data: URLs."""
-    from .linkcheck import linkcheck_command
+    from generator.site.linkcheck import linkcheck_command
 
     return linkcheck_command(args)
 
 
 def cmd_clean(args: argparse.Namespace) -> int:
     """Remove every file the generator wrote into content/ (hand-written pages stay)."""
-    from .write import write_all
+    from generator.outputs.write import write_all
 
     report = write_all(DEFAULT_OUT, {})
     print(f"removed {len(report.removed)} generated files from {_display(DEFAULT_OUT)}")

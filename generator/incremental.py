@@ -29,13 +29,13 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from .load import LoadError, Pos, PosDict, PosList, gc_paused, load_yaml_text
-from .model import KINDS, Dataset
+from generator.load.read import LoadError, Pos, PosDict, PosList, gc_paused, load_yaml_text
+from generator.model.records import KINDS, Dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 MISSING = object()
 
-from .render import TRACKER_VAR  # noqa: E402,F401 - the render variable that carries a page's Tracker
+from generator.pages.render import TRACKER_VAR  # noqa: E402,F401 - the render variable that carries a page's Tracker
 
 
 # --------------------------------------------------------------------------- what a page reads
@@ -315,7 +315,7 @@ class RenderCache:
 
     def _analysis_same(self, name: str, args: tuple, old: Any) -> bool:
         """Whether an analysis result of the last build is the same in this one (each compared once)."""
-        from . import analysis as an
+        from generator.analysis import figures as an
 
         key = (name, args, id(old))
         hit = self._same_analysis.get(key)
@@ -403,7 +403,7 @@ class RenderCache:
         self._fingerprints.setdefault(lang, (self._base, tuple(kept.site_chart_ids) if kept else ()))
         if kept is not None:
             self._charts_next[lang] = kept
-            from . import analysis as an
+            from generator.analysis import figures as an
 
             for job in kept.jobs.values():  # results sent by a forked process come without values: ours
                 t = job.tracker
@@ -662,7 +662,7 @@ class IncrementalLoader:
         return self._full()
 
     def _full(self) -> Dataset:
-        from .validate import load_dataset
+        from generator.model.validate import load_dataset
 
         self.full_loads += 1
         for _attempt in range(3):  # an editor may save while we read: make sure texts and records match
@@ -684,7 +684,7 @@ class IncrementalLoader:
 
     @gc_paused()
     def _incremental(self, texts: dict[str, str | None]) -> Dataset:
-        from .validate import _cross_checks
+        from generator.model.validate import _cross_checks
 
         assert self.state is not None
         records: dict[str, list] = {}
@@ -768,7 +768,7 @@ class Regenerator:
 
     def __init__(self, data: Path, out: Path, langs: tuple[str, ...] | None = None, static: bool = True,
                  display_root: str | None = None, parallel: bool = False):
-        from .i18n import LANGS
+        from generator.pages.i18n import LANGS
 
         self.out = Path(out)
         self.langs = tuple(langs or LANGS)
@@ -780,7 +780,7 @@ class Regenerator:
             # regenerating leaves free, up to two (on two cores, a second one slowed the regeneration it
             # worked beside more than it sped the renderings); they start during the first build, with font
             # subsets for its charts
-            from .statics import Renderer
+            from generator.charts.statics import Renderer
 
             self.cache.renderer = [Renderer() for _ in range(max(1, min(2, (os.cpu_count() or 1) - 1)))]
         self.known: dict[str, tuple[bytes, int, int]] = {}
@@ -792,8 +792,8 @@ class Regenerator:
 
     def run(self, show_progress: bool = False) -> Result:
         """Load, generate and write; raises DataError, BuildError or ClashError like a full build."""
-        from .build import generate
-        from .write import write_all
+        from generator.pages.build import generate
+        from generator.outputs.write import write_all
 
         started = time.perf_counter()
         parsed_before = self.loader.parsed

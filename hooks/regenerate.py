@@ -28,11 +28,11 @@ def on_pre_build(config) -> None:
         return
     if str(ROOT) not in sys.path:  # MkDocs restores sys.path after loading a hook, so add it here
         sys.path.insert(0, str(ROOT))
-    from generator.build import BuildError
+    from generator.pages.build import BuildError
     from generator.cli import DEFAULT_DATA, DEFAULT_OUT
     from generator.incremental import Regenerator
-    from generator.validate import DataError
-    from generator.write import ClashError
+    from generator.model.validate import DataError
+    from generator.outputs.write import ClashError
 
     # One Regenerator for the whole serve session: after an edit it parses only the changed records,
     # renders only the pages whose inputs changed and writes only the files whose bytes changed.

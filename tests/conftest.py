@@ -15,10 +15,10 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from generator.build import generate  # noqa: E402
-from generator.site import build_site  # noqa: E402
-from generator.validate import load_dataset  # noqa: E402
-from generator.write import write_all  # noqa: E402
+from generator.pages.build import generate  # noqa: E402
+from generator.site.site import build_site  # noqa: E402
+from generator.model.validate import load_dataset  # noqa: E402
+from generator.outputs.write import write_all  # noqa: E402
 
 
 def pytest_addoption(parser):

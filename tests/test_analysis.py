@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from generator import analysis as an
-from generator.model import Citation
+from generator.analysis import figures as an
+from generator.model.records import Citation
 
 
 def test_union_keeps_each_citation_once_in_order():

@@ -15,10 +15,10 @@ import jsonschema
 import pytest
 
 from conftest import build_into
-from generator.build import generate
-from generator.render import MARKER
-from generator.validate import load_dataset
-from generator.write import ClashError, write_all
+from generator.pages.build import generate
+from generator.pages.render import MARKER
+from generator.model.validate import load_dataset
+from generator.outputs.write import ClashError, write_all
 
 ROOT = Path(__file__).resolve().parent.parent
 ALTAIR_SCHEMA = Path(__import__("altair").__file__).parent / "vegalite" / "v6" / "schema" / "vega-lite-schema.json"
@@ -90,7 +90,7 @@ def test_writer_skips_unchanged_files(tmp_path, generated):
 
 
 def test_a_large_write_shared_with_a_forked_writer_gives_the_same_result(tmp_path, generated, monkeypatch):
-    import generator.write as write
+    from generator.outputs import write
 
     serial = write_all(tmp_path / "serial", generated)
     monkeypatch.setattr(write, "FORK_FROM", 2)  # the full site's share-out, on the small one
@@ -239,7 +239,7 @@ def _broken(spec: dict) -> list[dict]:
 def test_the_build_s_vega_lite_check_agrees_with_the_reference_validator(generated, vl_schema):
     """The build checks specs with jsonschema-rs (generator/build.py); the reference validator, jsonschema,
     gives the same verdict on every spec of the build and on broken ones."""
-    from generator.build import _vega_lite_validator
+    from generator.pages.build import _vega_lite_validator
 
     fast, reference = _vega_lite_validator(), jsonschema.Draft7Validator(vl_schema)
     specs = [json.loads(v) for k, v in sorted(generated.items()) if k.endswith(".vl.json")]
@@ -251,8 +251,8 @@ def test_the_build_s_vega_lite_check_agrees_with_the_reference_validator(generat
 def test_a_chart_that_is_not_vega_lite_stops_the_build_with_altair_s_explanation():
     import altair as alt
 
-    from generator import charts as ch
-    from generator.build import _chart_data_files
+    from generator.charts import charts as ch
+    from generator.pages.build import _chart_data_files
 
     bad = alt.Chart(alt.Data(values=[{"a": 1}])).mark_point().encode(x="a:Q")
     bad.width = "wide"  # Altair checks properties() at once; an attribute only when the spec is validated

@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 
-from generator import analysis as an
-from generator import claims
-from generator.build import generate
+from generator.analysis import figures as an
+from generator.outputs import claims
+from generator.pages.build import generate
 from generator.errors import BuildError
-from generator.model import Money
+from generator.model.records import Money
 
 
 def _page(*parts: str) -> bytes:

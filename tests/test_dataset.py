@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.analysis import cites_of
-from generator.model import Citation
+from generator.analysis.figures import cites_of
+from generator.model.records import Citation
 
 ROOT = Path(__file__).resolve().parent.parent
 # The source archive (the articles the dataset cites) is not in the repository: it is read from

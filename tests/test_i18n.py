@@ -14,12 +14,12 @@ import pytest
 import yaml
 from babel.messages.pofile import read_po, write_po
 
-from generator import charts as ch
-from generator import fmt, i18n
-from generator.build import KIND_LABELS, BuildError, generate
-from generator.model import Edition, Money, PartialDate, Quantity
-from generator.render import NAME_MARKS
-from generator.validate import DataError, load_dataset
+from generator.charts import charts as ch
+from generator.pages import fmt, i18n
+from generator.pages.build import KIND_LABELS, BuildError, generate
+from generator.model.records import Edition, Money, PartialDate, Quantity
+from generator.pages.render import NAME_MARKS
+from generator.model.validate import DataError, load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 CJK = re.compile(f"[{fmt.CJK}]+")
@@ -52,7 +52,7 @@ def test_every_message_the_build_uses_is_extracted(dataset):
             used.add((context, message) if context else message)
             return super()._lookup(message, context)
 
-    import generator.build as build
+    from generator.pages import build
 
     original = build.translations
     build.translations = lambda lang: Recording(lang, i18n._catalog(lang))
@@ -394,7 +394,7 @@ def test_extract_keeps_every_translation_of_a_complete_catalog(locales):
 
 def test_the_english_site_url_follows_site_url(tmp_path, monkeypatch):
     """A deployment sets SITE_URL once; the English edition's canonical URLs then sit under /en/."""
-    import generator.site as site
+    from generator.site import site
 
     seen = []
 

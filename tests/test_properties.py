@@ -10,7 +10,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.validate import DataError, load_dataset
+from generator.model.validate import DataError, load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 FILES = ["sources.yaml", "platforms.yaml", "collectibles.yaml", "partners.yaml", "events.yaml",

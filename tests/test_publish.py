@@ -17,10 +17,10 @@ import pytest
 import yaml
 
 import generator
-from generator import datapackage
-from generator.linkcheck import Site, check_site
-from generator.model import KINDS
-from generator.site import build_site
+from generator.outputs import datapackage
+from generator.site.linkcheck import Site, check_site
+from generator.model.records import KINDS
+from generator.site.site import build_site
 
 from conftest import ROOT, build_into
 
@@ -353,7 +353,7 @@ def test_zensical_pages_show_the_charts(zensical_site):
 # --------------------------------------------------------------------------- reproducible builds
 
 def test_two_builds_of_one_commit_are_identical(tmp_path, monkeypatch):
-    import generator.statics as statics
+    from generator.charts import statics
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1780000000")  # as `make site` sets it: the last commit's time
     first = build_into(tmp_path / "one")

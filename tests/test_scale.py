@@ -15,14 +15,14 @@ from pathlib import Path
 
 import pytest
 
-from generator import synth
-from generator.build import _dataset_files_by_record, dataset_files, generate
+from generator.dev import synth
+from generator.pages.build import _dataset_files_by_record, dataset_files, generate
 from generator.cli import main
 from generator.incremental import IncrementalLoader, RenderCache, Regenerator, split_records
-from generator.model import KINDS
-from generator.site import CONFIGS, config_for
-from generator.validate import DataError, load_dataset
-from generator.write import write_all
+from generator.model.records import KINDS
+from generator.site.site import CONFIGS, config_for
+from generator.model.validate import DataError, load_dataset
+from generator.outputs.write import write_all
 
 ROOT = Path(__file__).resolve().parent.parent
 ENTITY = re.compile(r"^(collectibles|partners|platforms)/(?!page/)[^/]+/index\.html$")
@@ -207,7 +207,7 @@ def test_an_edit_makes_again_only_the_charts_and_pages_that_show_it(edited):
 
 def test_price_points_stay_equal_when_a_collectible_changes_elsewhere(tmp_path):
     """Points compare what charts show of a collectible (id, name), not the whole record."""
-    import generator.analysis as an
+    from generator.analysis import figures as an
 
     synth.write_synth(tmp_path / "data", 30, platforms=2, seed=3)
     ds = load_dataset(tmp_path / "data")
@@ -232,11 +232,11 @@ def test_the_build_command_after_an_edit_writes_only_the_changed_files(tmp_path,
 
 
 def test_the_build_command_runs_without_the_cyclic_collector_and_turns_it_back_on(tmp_path, monkeypatch):
-    import generator.build
+    import generator.pipeline
 
     seen = []
-    real = generator.build.build
-    monkeypatch.setattr(generator.build, "build", lambda ds, args: (seen.append(gc.isenabled()), real(ds, args))[1])
+    real = generator.pipeline.build
+    monkeypatch.setattr(generator.pipeline, "build", lambda ds, args: (seen.append(gc.isenabled()), real(ds, args))[1])
     synth.write_synth(tmp_path / "data", 40, platforms=2, seed=5)
     assert main(["build", "--data", str(tmp_path / "data"), "--out", str(tmp_path / "content"), "--no-static",
                  "--quiet"]) == 0
@@ -298,7 +298,7 @@ def test_data_files_built_record_by_record_match_the_full_ones(dataset, tmp_path
 
 
 def test_the_page_count_is_the_plans_length(dataset, tmp_path):
-    from generator.pages import page_count, plan
+    from generator.pages.plan import page_count, plan
 
     synth.write_synth(tmp_path, 250, platforms=3, seed=12)
     for ds in (dataset, load_dataset(tmp_path)):
@@ -347,7 +347,7 @@ def test_serve_renders_a_new_character_on_a_chart_as_a_full_build_does(tmp_path,
     """make serve's chart renderers start during the first build (its editions forked) with font subsets for
     its charts; an edit that puts a character their subsets lack on a chart goes to new processes, and every
     rendering is the same bytes as a full build's with an empty chart cache."""
-    from generator import statics
+    from generator.charts import statics
 
     monkeypatch.setattr(statics, "CACHE", tmp_path / "cache-serve")
     synth.write_synth(tmp_path / "data", 60, platforms=2, seed=3)

@@ -8,8 +8,8 @@ from pathlib import Path
 import jsonschema
 import yaml
 
-from generator.model import KINDS
-from generator.schema import refresh_readme, schemas
+from generator.model.records import KINDS
+from generator.model.schema import refresh_readme, schemas
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator import statics
+from generator.charts import statics
 
 SPEC = {"data": {"values": [{"x": 1, "y": "甲"}, {"x": 3, "y": "乙"}]}, "mark": "point",
         "encoding": {"x": {"field": "x", "type": "quantitative"}, "y": {"field": "y", "type": "nominal"}},
@@ -59,7 +59,7 @@ def test_a_renderer_that_stopped_is_an_error_not_a_hang(cache_dir):
 def _chart(lang: str, title: str, names: tuple[str, ...] = ("京东 JD 灵稀", "天猫 Tmall", "小红书 R-SPACE"),
            field: str = "平台 platform") -> dict:
     """A small spec set in an edition's fonts, with text in a title, axis labels, a legend and marks."""
-    from generator.charts import FONTS
+    from generator.charts.charts import FONTS
 
     values = [{field: name, "price": price} for name, price in zip(names, (9.9, 19.9, 0.0))]
     return {"data": {"values": values}, "mark": {"type": "bar", "tooltip": True}, "title": title,
@@ -122,7 +122,7 @@ def test_a_spec_with_characters_the_subsets_lack_goes_to_a_new_process(cache_dir
 
 def test_the_vega_bundle_is_made_at_set_up_and_a_build_without_it_makes_the_same(cache_dir, tmp_path, monkeypatch,
                                                                                    capsys):
-    from generator import build
+    from generator.pages import build
     from generator.cli import main
 
     monkeypatch.setattr(statics, "VENDOR", tmp_path / "venv-share")
@@ -191,7 +191,7 @@ def _spares_running() -> list[int]:
             parts = cmdline.read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"generator.statics" in parts and b"--spare" in parts:
+        if b"generator.charts.statics" in parts and b"--spare" in parts:
             found.append(int(cmdline.parent.name))
     return found
 
@@ -204,7 +204,7 @@ def test_the_build_command_renders_with_spares_what_generate_renders(generated, 
     import subprocess
     import sys
 
-    from generator.build import parallel_ok
+    from generator.pipeline import parallel_ok
 
     assert parallel_ok()  # the CI machine has two cores: the English edition renders beside a forked Chinese one
     out = tmp_path / "content"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.validate import DataError, load_dataset
+from generator.model.validate import DataError, load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,7 +39,7 @@ def mutate(data: Path, name: str, old: str, new: str) -> tuple[int, int]:
 @contextlib.contextmanager
 def split_any_size():
     """The two-halves path (validate._load_split) taken for a file of any size, such as data/'s."""
-    from generator import validate
+    from generator.model import validate
 
     was = validate.SPLIT_BYTES
     validate.SPLIT_BYTES = 0
@@ -216,7 +216,7 @@ TRICKY_YAML = """\
 
 def _same(fast, slow, where: str = "") -> None:
     """Equal values of equal types, with equal positions throughout."""
-    from generator.load import PosDict, PosList
+    from generator.load.read import PosDict, PosList
 
     assert type(fast) is type(slow), where
     if isinstance(fast, float) and fast != fast:
@@ -237,7 +237,7 @@ def _same(fast, slow, where: str = "") -> None:
 def test_libyaml_path_reads_what_the_python_loader_reads(name: str) -> None:
     """The fast path (libyaml, with its quicker tag resolution) gives the same values, types and positions as
     PyYAML's pure-Python loader, for the data files and for scalars whose type YAML 1.1 guesses."""
-    from generator import load
+    from generator.load import read as load
 
     text = TRICKY_YAML if name == "tricky" else (ROOT / "data" / name).read_text(encoding="utf-8")
     assert load._CLoader is not None, "PyYAML without libyaml: the fast path is not tested"
@@ -256,7 +256,7 @@ def test_libyaml_path_reads_what_the_python_loader_reads(name: str) -> None:
 def test_split_path_reads_the_same_dataset(tmp_path: Path) -> None:
     """The largest file read in two halves, the second in a forked process, gives the Dataset the one-process
     path gives, record for record and in order."""
-    from generator.synth import write_synth
+    from generator.dev.synth import write_synth
 
     write_synth(tmp_path / "data", 300, platforms=3, seed=5)
     for folder in (ROOT / "data", tmp_path / "data"):
@@ -269,7 +269,7 @@ def test_split_path_reads_the_same_dataset(tmp_path: Path) -> None:
 
 def _halves(data: Path) -> tuple[str, str]:
     """data/collectibles.yaml's first and second halves, cut as _load_split cuts it."""
-    from generator import validate
+    from generator.model import validate
 
     text = (data / "collectibles.yaml").read_text(encoding="utf-8")
     cut = validate._cut(text)
@@ -295,7 +295,7 @@ def test_split_path_gives_up_on_problems_across_its_halves(data: Path, case: str
     else:
         tail = tail.replace("  kind: ", "  kind: 7", 1)
     (data / "collectibles.yaml").write_text(head + tail, encoding="utf-8")
-    from generator import validate
+    from generator.model import validate
 
     monkeypatch.setattr(validate, "_cut", lambda text: len(head))  # the halves as edited above
     if case == "alias across halves":  # valid YAML, valid data: read the same either way, one process or not

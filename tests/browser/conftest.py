@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.pages import plan
-from generator.site import CONFIGS
-from generator.validate import load_dataset
+from generator.pages.plan import plan
+from generator.site.site import CONFIGS
+from generator.model.validate import load_dataset
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("BRIEFING_CHROMIUM", "/usr/bin/chromium")

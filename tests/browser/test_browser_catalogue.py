@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from generator.fmt import not_disclosed
-from generator.validate import load_dataset
+from generator.pages.fmt import not_disclosed
+from generator.model.validate import load_dataset
 
 from .conftest import PREFIX, ROOT, editions
 

@@ -7,8 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from generator.pages import record_file
-from generator.validate import load_dataset
+from generator.pages.plan import record_file
+from generator.model.validate import load_dataset
 
 from .conftest import DESKTOP, PREFIX, ROOT, Tab, _context, editions
 

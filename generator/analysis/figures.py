@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterable
 
-from .memo import remember
-from .model import (
+from generator.memo import remember
+from generator.model.records import (
     FEATURES, MECHANICS, PARTNER_TYPES, Citation, Collectible, Dataset, Edition, Figure, Platform, Quantity,
 )
 

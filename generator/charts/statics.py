@@ -6,7 +6,7 @@ renderings' time at 10,000 collectibles, for a file that readers with JavaScript
 
 vl-convert holds the GIL while it converts (a page-rendering loop beside it ran 80 times slower), and its
 runtime's threads do not survive a fork. So conversions run in a separate Python process started with
-`python -m generator.statics`: it never forks, it works beside page rendering on another core, and an
+`python -m generator.charts.statics`: it never forks, it works beside page rendering on another core, and an
 editor's `make serve` keeps one or two alive between regenerations so that their runtimes start once.
 
 A process renders with small subsets of the fonts its specs name, found first through FONTCONFIG_FILE
@@ -37,9 +37,9 @@ import threading
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from .errors import BuildError
+from generator.errors import BuildError
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # Renderings (and font subsets, the vega bundle when not made at set-up) kept between builds;
 # BRIEFING_CHART_CACHE moves it (the benchmark measures a build with an empty one, as on a fresh clone).
 CACHE = Path(os.environ.get("BRIEFING_CHART_CACHE") or ROOT / ".cache" / "charts")
@@ -92,7 +92,7 @@ def cached(key: str) -> dict[str, bytes] | None:
 
 def store(key: str, files: dict[str, bytes]) -> None:
     """Keep renderings in the cache (atomically: several builds may share it)."""
-    from .write import _atomic_write  # here: the rendering process never needs it (nor what it imports)
+    from generator.outputs.write import _atomic_write  # here: the rendering process never needs it (nor what it imports)
 
     for suffix, data in files.items():
         _atomic_write(CACHE / f"{key}{suffix}", data)
@@ -186,7 +186,7 @@ class _Process:
     fonts, no subsets), and its batches not answered yet."""
 
     def __init__(self, chars: frozenset[str] | None, lists: tuple[str, ...], subset: bool, spare: Any = None):
-        from . import fonts
+        from generator.charts import fonts
 
         conf = None
         if subset and chars is not None:
@@ -252,7 +252,7 @@ class Renderer:
         """The process for these specs: the current one if its fonts cover them, else a new one, whose
         subsets also cover what the current one's did (so that the next batches stay with it). warm: have a
         new one render a small chart at once, so that the next batch does not wait for its runtime to load."""
-        from .fonts import characters, spec_fonts
+        from generator.charts.fonts import characters, spec_fonts
 
         chars = characters(specs)
         lists = tuple(dict.fromkeys(f for spec in specs for f in spec_fonts(spec)))
@@ -408,12 +408,12 @@ class StaticCharts:
 # --------------------------------------------------------------------------- spares
 
 def _start_process(fonts: str | None = None, spare: bool = False) -> subprocess.Popen:
-    """A rendering process (`python -m generator.statics`), with this fontconfig file if given; a spare loads
+    """A rendering process (`python -m generator.charts.statics`), with this fontconfig file if given; a spare loads
     its runtime at once and is told its fonts later (see serve)."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     if fonts is not None:
         env["FONTCONFIG_FILE"] = fonts
-    return subprocess.Popen([sys.executable, "-m", "generator.statics"] + (["--spare"] if spare else []),
+    return subprocess.Popen([sys.executable, "-m", "generator.charts.statics"] + (["--spare"] if spare else []),
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT, env=env)
 
 
@@ -527,7 +527,7 @@ def wrap_bundle(js: bytes) -> bytes:
 
 def vendor_bundle(folder: Path | None = None) -> Path:
     """Make the vega bundle into VENDOR (or folder) unless it is there already; its path."""
-    from .write import _atomic_write
+    from generator.outputs.write import _atomic_write
 
     path = (folder or VENDOR) / bundle_name()
     if not path.exists():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import Dataset
+from generator.model.records import Dataset
 
 # Generated folders of an edition (relative to the edition's root); the writer owns them.
 SECTIONS = ("platforms", "collectibles", "partners", "timeline", "comparisons", "methodology")

@@ -9,12 +9,12 @@ from typing import Any, Callable
 
 import altair as alt
 
-from . import analysis as an
-from . import fmt
-from .i18n import N_
-from .memo import remember
-from .model import FEATURES, MECHANICS, PARTNER_TYPES, Citation, Dataset, Figure
-from .statics import STATIC_WIDTH  # noqa: F401 - the static renderings' width, for templates
+from generator.analysis import figures as an
+from generator.pages import fmt
+from generator.pages.i18n import N_
+from generator.memo import remember
+from generator.model.records import FEATURES, MECHANICS, PARTNER_TYPES, Citation, Dataset, Figure
+from generator.charts.statics import STATIC_WIDTH  # noqa: F401 - the static renderings' width, for templates
 
 # Okabe & Ito's colour-blind-safe palette, in the order platforms appear in data/platforms.yaml.
 PALETTE = ("#D55E00", "#0072B2", "#CC79A7", "#009E73", "#E69F00", "#56B4E9", "#F0E442", "#000000")
@@ -131,7 +131,7 @@ class Group:
 
 def _grouped(ctx: Ctx, points: list[an.Point]) -> list[an.Point]:
     """Platform-level figures as they are, and one point per platform for its collectibles (their range)."""
-    from .model import Quantity
+    from generator.model.records import Quantity
 
     figures: dict[str, list[an.Point]] = {}
     groups: dict[str, list[an.Point]] = {}

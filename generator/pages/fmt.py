@@ -10,7 +10,7 @@ from babel.dates import format_date, format_skeleton
 from babel.numbers import format_compact_decimal, format_decimal, format_percent
 from markupsafe import Markup
 
-from .model import Edition, Money, PartialDate, Quantity
+from generator.model.records import Edition, Money, PartialDate, Quantity
 
 LOCALES = {"zh": "zh_Hans_CN", "en": "en_US"}
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .model import CATEGORIES, FEATURES, KINDS, MECHANICS
-from .progress import progress
+from generator.model.records import CATEGORIES, FEATURES, KINDS, MECHANICS
+from generator.progress import progress
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 REPO_DATA = ROOT / "data"
 SOURCE_ID = "synthetic-source"
 MARK = "SYNTHETIC"
@@ -403,7 +403,7 @@ def synth_files(collectibles: int, platforms: int = 8, seed: int = 1, show_progr
     files[KINDS["events"][0]] = _events(plan, random.Random(seed * 7 + 4), width, platform_of, pool)
     files[KINDS["metrics"][0]] = _metrics(plan, random.Random(seed * 7 + 5))
     files[KINDS["statements"][0]] = _statements(plan)
-    from .schema import schemas
+    from generator.model.schema import schemas
 
     for name, text in schemas().items():
         files[f"schema/{name}"] = text

@@ -15,235 +15,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import analysis as an
-from . import charts as ch
-from . import fmt
-from .load import gc_paused
-from .i18n import LANGS, NP_, translations
-from . import claims
-from .model import KINDS, Dataset
-from .pages import page_count, plan, url_map
-from .progress import progress
-from .render import MARKER, PageHelpers, environment
-from .errors import BuildError
-from .forked import Forked as _Forked
-from .statics import StaticCharts, hand_spares
-from .write import ClashError, _atomic_write, write_all
+from generator.analysis import figures as an
+from generator.charts import charts as ch
+from generator.pages import fmt
+from generator.load.read import gc_paused
+from generator.pages.i18n import LANGS, NP_, translations
+from generator.outputs import claims
+from generator.model.records import KINDS, Dataset
+from generator.pages.plan import page_count, plan, url_map
+from generator.progress import progress
+from generator.pages.render import MARKER, PageHelpers, environment
+from generator.errors import BuildError
+from generator.forked import Forked as _Forked
+from generator.charts.statics import StaticCharts, hand_spares
+from generator.outputs.write import ClashError, _atomic_write, write_all
+from generator.pages.context import KIND_LABELS, indexes, source_line_factory
+from generator.charts.files import _chart_data_files, _check_spec, _vega_lite_validator
+from generator.outputs.downloads import (_catalogue_row, _dataset_files_by_record, catalogue_json, dataset_files,
+                                         jieba_dictionary)
+from generator.outputs.assets import _VegaBundle
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ASSET_SRC = ROOT / "templates" / "assets"
 EDITION_PREFIX = {"zh": "", "en": "en/"}
 ASSETS = "assets/generated"
-
-
-# Interface labels of the record kinds (message ids in the context "plural": pgettext("plural", label)).
-KIND_LABELS = {"sources": NP_("plural", "来源"), "platforms": NP_("plural", "平台"),
-               "collectibles": NP_("plural", "藏品"), "partners": NP_("plural", "合作方"),
-               "events": NP_("plural", "事件"), "metrics": NP_("plural", "业务数字"),
-               "statements": NP_("plural", "说法"), "corrections": NP_("plural", "更正")}
-
-
-# --------------------------------------------------------------------------- sources
-
-def source_line_factory(ds: Dataset):
-    sources = ds.index("sources")
-
-    def source_line(cites: Any, lang: str, short: bool = False) -> str:
-        """'来源：…' naming each source of the citations (with paragraphs unless short)."""
-        ids = list(dict.fromkeys(c.source for c in cites))
-        parts = []
-        for sid in ids:
-            s = sources[sid]
-            paras = sorted({c.para for c in cites if c.source == sid})
-            where = fmt.date(s.published, lang)
-            if short:
-                outlet = getattr(s.outlet or s.publisher, lang)
-                via = f"/{getattr(s.publisher, lang)}" if s.outlet else ""
-                parts.append(f"{outlet}{via}，{where}" if lang == "zh" else f"{outlet}{via}, {where}")
-                continue
-            if lang == "zh":
-                outlet = f"{s.outlet.zh}（{s.author}）" if s.outlet and s.author else (s.outlet.zh if s.outlet else s.publisher.zh)
-                via = f"，{s.publisher.zh}转载" if s.outlet else ""
-                parts.append(f"{outlet}《{s.title}》{via}，{where}，第{'、'.join(map(str, paras))}段")
-            else:
-                outlet = f"{s.outlet.en} ({s.author})" if s.outlet and s.author else (s.outlet.en if s.outlet else s.publisher.en)
-                via = f", reprinted by {s.publisher.en}" if s.outlet else ""
-                label = "para." if len(paras) == 1 else "paras."
-                parts.append(f"{outlet}, “{s.title_en}”{via}, {where}, {label} {', '.join(map(str, paras))}")
-        if not parts:
-            return ""
-        return ("来源：" + "；".join(parts)) if lang == "zh" else ("Source: " + "; ".join(parts))
-
-    return source_line
-
-
-# --------------------------------------------------------------------------- indexes
-
-def indexes(ds: Dataset) -> dict[str, Any]:
-    """Lookups every template needs, computed once for both editions."""
-    idx: dict[str, Any] = {k: ds.index(k) for k in KINDS}
-    by = lambda: defaultdict(list)  # noqa: E731
-    idx["collectibles_by_platform"] = by()
-    idx["collectibles_by_partner"] = by()
-    idx["children"] = by()
-    for c in ds.collectibles:
-        idx["collectibles_by_platform"][c.platform].append(c)
-        for cp in c.partners:
-            idx["collectibles_by_partner"][cp.partner].append((c, cp.role))
-        if c.series:
-            idx["children"][c.series].append(c)
-    idx["partners_by_platform"] = by()
-    for p in ds.partners:
-        for link in p.platforms:
-            idx["partners_by_platform"][link.platform].append((p, link))
-    idx["events_by_platform"] = by()
-    idx["events_by_partner"] = by()
-    idx["events_by_collectible"] = by()
-    for e in an.timeline(ds):
-        idx["events_by_platform"][e.platform].append(e)
-        for pid in e.partners:
-            idx["events_by_partner"][pid].append(e)
-        for cid in e.collectibles:
-            idx["events_by_collectible"][cid].append(e)
-    idx["statements_by_platform"] = by()
-    idx["statements_by_partner"] = by()
-    for s in ds.statements:
-        idx["statements_by_platform"][s.platform].append(s)
-        if s.speaker_partner:
-            idx["statements_by_partner"][s.speaker_partner].append(s)
-    idx["metrics_by_subject"] = by()
-    for m in ds.metrics:
-        idx["metrics_by_subject"][m.subject].append(m)
-    idx["related_back"] = by()
-    for p in ds.partners:
-        for r in p.related:
-            idx["related_back"][r].append(p)
-    idx["timeline"] = an.timeline(ds)
-    idx["headline"] = an.headline(ds)
-    idx["mechanics"] = an.mechanics_matrix(ds)
-    idx["partners_by_type"] = an.partners_by_type(ds)
-    idx["disclosure"] = an.disclosure(ds)
-    idx["model_groups"] = an.model_groups(ds)
-    idx["colours"] = ch.platform_colours(ds)
-    return idx
-
-
-# --------------------------------------------------------------------------- charts
-
-_VEGA_LITE: list[Any] = []
-
-
-def _vega_lite_validator() -> Any:
-    """The Vega-Lite schema Altair builds against, compiled once per process by jsonschema-rs.
-
-    Altair's own validation (jsonschema, in Python) took about 30 ms a spec, 0.7 s an edition at 10,000
-    collectibles; this takes a few microseconds. The schema's $refs name definitions such as
-    `MarkPropDef<(Gradient|string|null)>`, which are not URI references: they are percent-encoded (a JSON
-    pointer in a fragment is decoded before it is followed, so they lead to the same definitions).
-    """
-    if not _VEGA_LITE:
-        import urllib.parse
-
-        import jsonschema_rs
-        from altair.vegalite.v6.schema import load_schema
-
-        prefix = "#/definitions/"
-
-        def encoded(node: Any) -> Any:
-            if isinstance(node, dict):
-                return {k: prefix + urllib.parse.quote(v[len(prefix):], safe="")
-                        if k == "$ref" and isinstance(v, str) and v.startswith(prefix) else encoded(v)
-                        for k, v in node.items()}
-            if isinstance(node, list):
-                return [encoded(v) for v in node]
-            return node
-
-        _VEGA_LITE.append(jsonschema_rs.Draft7Validator(encoded(load_schema()), validate_formats=False))
-    return _VEGA_LITE[0]
-
-
-def _check_spec(chart: ch.Chart, spec: dict) -> None:
-    """Raise unless the spec is valid Vega-Lite: Altair's own message says what is wrong."""
-    validator = _vega_lite_validator()
-    if validator.is_valid(spec):
-        return
-    chart.chart.to_dict(validate=True)  # raises altair's SchemaValidationError with its explanation
-    problem = next(iter(validator.iter_errors(spec)), None)  # Altair found nothing: say what jsonschema-rs did
-    raise BuildError(f"chart {chart.id}: its Vega-Lite spec is not valid: {problem}")
-
-
-def _chart_data_files(chart: ch.Chart) -> tuple[dict[str, bytes], dict]:
-    """The spec (JSON) and data (CSV) of one chart, and the spec as a dict."""
-    spec = chart.chart.to_dict(validate=False)
-    _check_spec(chart, spec)
-    spec_json = json.dumps(spec, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    out = {".vl.json": spec_json.encode("utf-8")}
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow([header for _, header in chart.columns])
-    for row in chart.rows:
-        writer.writerow([row[key] for key, _ in chart.columns])
-    out[".csv"] = ("\ufeff" + buf.getvalue()).encode("utf-8")
-    return out, spec
-
-
-class _VegaBundle:
-    """vega, vega-lite and vega-embed in one script from vl-convert, wrapped so it can load twice.
-
-    Made at set-up (`python -m generator vendor`, which `make setup` runs once per virtual environment) into
-    the environment's share/ folder; without that, from the chart cache, or made by a process started at once
-    (statics.JavascriptBundle) and kept in the chart cache."""
-
-    def __init__(self) -> None:
-        from . import statics
-
-        self.path = statics.CACHE / statics.bundle_name()
-        vendored = statics.VENDOR / statics.bundle_name()
-        if vendored.exists():
-            self.path = vendored
-        self.job = None if self.path.exists() else statics.JavascriptBundle()
-
-    def result(self) -> bytes:
-        from . import statics
-
-        if self.job is None:
-            return self.path.read_bytes()
-        data = statics.wrap_bundle(self.job.result())
-        _atomic_write(self.path, data)  # several builds may share the cache
-        self.job = None
-        return data
-
-    def kill(self) -> None:
-        if self.job is not None:
-            self.job.kill()
-
-
-# --------------------------------------------------------------------------- downloads
-
-def dataset_files(ds: Dataset) -> dict[str, bytes]:
-    """The dataset as JSON (whole) and as a Frictionless Data Package: one CSV per kind, datapackage.json."""
-    from .datapackage import files as datapackage_files
-
-    whole = ds.model_dump(mode="json")
-    out = {"dataset.json": json.dumps(whole, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")}
-    out.update(datapackage_files(ds, whole))
-    return out
-
-
-_jieba_memo: list[tuple[list, bytes]] = []
-
-
-def jieba_dictionary(ds: Dataset) -> bytes:
-    """A jieba user dictionary of every entity name, so search keeps names like 克蕾欧与小酷 whole."""
-    listed = [r.name.zh for kind in ("platforms", "collectibles", "partners") for r in getattr(ds, kind)]
-    listed += [p.platform_name.zh for p in ds.platforms]
-    if _jieba_memo and _jieba_memo[0][0] == listed:  # the same names as last time (an incremental build)
-        return _jieba_memo[0][1]
-    names = set(listed)
-    words = sorted(n.replace(" ", "") for n in names if n and any("\u4e00" <= ch_ <= "\u9fff" for ch_ in n))
-    out = "".join(f"{w} 20000 nz\n" for w in words).encode("utf-8")
-    _jieba_memo[:] = [(listed, out)]
-    return out
 
 
 # --------------------------------------------------------------------------- the build
@@ -308,7 +103,7 @@ def _generate(ds: Dataset, langs: tuple[str, ...], static: bool, show_progress: 
         for lang, (trans, charts, site_chart_ids, chart_bytes, specs) in made.items():
             early[lang] = (trans, charts, site_chart_ids, chart_bytes, _statics(specs, cache, False, lang))
     if cache is not None:
-        from .incremental import World
+        from generator.incremental import World
 
         _urls, idx, _source_line, shared, _pages = prepare()
         cache.set_world(World(ds, idx, shared, {}))
@@ -339,7 +134,7 @@ def _generate(ds: Dataset, langs: tuple[str, ...], static: bool, show_progress: 
         downloads = data_files.result() if data_files is not None else dataset_files(ds)
     bundle = bundle_job.result()
     own_assets = {p.name: p.read_bytes() for p in sorted(ASSET_SRC.iterdir()) if p.is_file()}
-    from .schema import schemas
+    from generator.model.schema import schemas
 
     schema_files = {name: text.encode("utf-8") for name, text in schemas().items()}
     jieba_dict = jieba_dictionary(ds)
@@ -383,7 +178,7 @@ def _generate(ds: Dataset, langs: tuple[str, ...], static: bool, show_progress: 
 
 
 def _dictionary() -> Any:
-    from .schema import dictionary
+    from generator.model.schema import dictionary
 
     return dictionary()
 
@@ -467,7 +262,7 @@ def render_edition(lang: str, pages: list, env: Any, trans: Any, ds: Dataset, id
 
     Returns the pages, what each rendered page read (for the cache), and the messages it could not translate.
     """
-    from .incremental import TRACKER_VAR, wrap_for_page
+    from generator.incremental import TRACKER_VAR, wrap_for_page
 
     prefix = EDITION_PREFIX[lang]
     out: dict[str, bytes] = {}
@@ -505,7 +300,7 @@ def _forks(parallel: bool, langs: tuple[str, ...]) -> bool:
 def _per_edition(work: Any, langs: tuple[str, ...], parallel: bool, bar: Any) -> dict[str, Any]:
     """{lang: work(lang, bar, forked)}; when parallel, every edition but the last runs in a forked process
     (the last is the English one, the slowest to render). See _Forked."""
-    from .progress import _Silent
+    from generator.progress import _Silent
 
     if not _forks(parallel, langs):
         return {lang: work(lang, bar, False) for lang in langs}
@@ -557,7 +352,7 @@ def _charts(ds: Dataset, lang: str, trans: Any, source_line: Any, static: bool, 
                 if static:
                     specs[chart.id] = spec
         return charts, site_chart_ids, made, specs
-    from .incremental import _ChartJob, _Charts
+    from generator.incremental import _ChartJob, _Charts
 
     jobs: dict[str, _ChartJob] = {}
     for key, make, platform in ch.chart_jobs(ds):
@@ -592,81 +387,10 @@ def _chart_view(chart: ch.Chart, made: dict[str, bytes]) -> tuple:
 
 def _base_fingerprint(ds: Dataset, urls: dict, langs: tuple[str, ...], static: bool) -> tuple:
     """What everything depends on: templates, translations, generator code, page addresses, sources."""
-    from .incremental import tree_digest
+    from generator.incremental import tree_digest
 
     return (tree_digest(ROOT / "templates", ROOT / "locales", ROOT / "generator", suffixes=(".j2", ".po", ".py")),
             langs, static, hashlib.sha256(repr(list(urls.items())).encode()).hexdigest(), tuple(ds.sources))
-
-
-def _dataset_files_by_record(ds: Dataset, cache: Any) -> dict[str, bytes]:
-    """dataset_files(ds), assembled from per-record parts that the cache keeps for unchanged records.
-
-    dataset.json is json.dumps(whole, indent=1, sort_keys=True): each record's part is that of the record
-    alone, indented two levels; each CSV row is datapackage.table() of the record alone, without the header.
-    Tests check that the result is the same as dataset_files().
-    """
-    from .datapackage import datapackage_json, table
-
-    parts: list[str] = []
-    rows: dict[str, bytes] = {}
-    for kind in sorted(KINDS):
-        header = table(kind, [])
-
-        def make(r: Any, kind: str = kind, n: int = len(header)) -> tuple[str, bytes]:
-            d = r.model_dump(mode="json")
-            return (json.dumps(d, ensure_ascii=False, indent=1, sort_keys=True).replace("\n", "\n  "),
-                    table(kind, [d])[n:])
-
-        made = cache.memo_list(("dataset", kind), getattr(ds, kind), make)
-        frags = [m[0] for m in made]
-        body = ("[\n  " + ",\n  ".join(frags) + "\n ]") if frags else "[]"
-        parts.append(f" {json.dumps(kind)}: {body}")
-        rows[kind] = header + b"".join(m[1] for m in made)
-    out = {"dataset.json": ("{\n" + ",\n".join(parts) + "\n}").encode("utf-8")}
-    csvs = {f"{kind}.csv": rows[kind] for kind in KINDS}
-    out.update(csvs)
-    out["datapackage.json"] = datapackage_json(ds, csvs)
-    return out
-
-
-def catalogue_json(ds: Dataset, idx: dict, lang: str, trans, cache: Any = None) -> bytes:
-    """Every collectible as a compact row, for search, filter and sort across all catalogue pages.
-
-    With an incremental cache, a row is made again only when its collectible or platform record changed.
-    """
-    columns = ["id", "name", "platform", "category", "price", "price_sort", "edition", "edition_sort",
-               "release", "release_sort", "url"]
-    if cache is None:
-        rows = [_catalogue_row(c, idx, lang, trans) for c in ds.collectibles]
-        doc = {"columns": columns, "rows": rows}
-        return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    # The same bytes from each row's JSON, kept while its collectible and platform records are the same.
-    platforms = idx["platforms"]
-    parts = [cache.memo(cache.rows, (lang, c.id), (c, platforms[c.platform]),
-                        lambda c=c: json.dumps(_catalogue_row(c, idx, lang, trans), ensure_ascii=False,
-                                               separators=(",", ":"))) for c in ds.collectibles]
-    head = json.dumps({"columns": columns}, ensure_ascii=False, separators=(",", ":"))[:-1]
-    return (head + ',"rows":[' + ",".join(parts) + "]}").encode("utf-8")
-
-
-def _catalogue_row(c: Any, idx: dict, lang: str, trans: Any) -> list:
-    from .render import date, quantity, rel_url
-
-    price = c.price
-    ed = c.edition
-    return [
-        c.id,
-        getattr(c.name, lang),
-        getattr(idx["platforms"][c.platform].name, lang),
-        trans.gettext(ch.CATEGORY_LABELS[c.category]) if c.category else fmt.not_disclosed(lang),
-        quantity(price, lang, "CNY") if price is not None else fmt.not_disclosed(lang),
-        None if price is None else float(price.low),
-        quantity(ed, lang, "copies") if ed is not None else fmt.not_disclosed(lang),
-        None if ed is None else (1e300 if ed == "unlimited" else float(ed.low)),  # unlimited: after every count
-        date(c.release, lang) if c.release else fmt.not_disclosed(lang),
-        c.release.number if c.release else None,
-        rel_url("collectibles/", f"collectibles/{c.id}/"),
-    ]
 
 
 def _mark(text: str) -> str:
@@ -693,37 +417,3 @@ def _tidy(text: str) -> str:
     return "\n".join(lines).strip("\n") + "\n"
 
 
-def parallel_ok() -> bool:
-    """Render editions side by side: on two or more cores, where processes can fork."""
-    return hasattr(os, "fork") and (os.cpu_count() or 1) >= 2
-
-
-def command_langs(args: Any) -> tuple[str, ...]:
-    """The editions the build command makes (--lang)."""
-    return LANGS if args.lang == "all" else (args.lang,)
-
-
-def build(ds: Dataset, args) -> int:
-    """The build command: generate everything in memory, then write once."""
-    langs = command_langs(args)
-    started = time.perf_counter()
-    show = sys.stderr.isatty() and not args.quiet
-    try:
-        files = generate(ds, langs, static=not args.no_static, show_progress=show, parallel=parallel_ok())
-    except BuildError as exc:
-        print(exc, file=sys.stderr)
-        print("nothing was written.", file=sys.stderr)
-        return 1
-    try:
-        report = write_all(args.out, files)
-    except ClashError as exc:
-        for rel in exc.args[0]:
-            print(f"{args.out / rel}: a hand-written file is in the way of a generated one; "
-                  "rename or move it (the generator never overwrites hand-written pages)", file=sys.stderr)
-        print("nothing was written.", file=sys.stderr)
-        return 1
-    took = time.perf_counter() - started
-    if not args.quiet:
-        print(f"generated {len(files)} files into {args.out}: {len(report.written)} written, "
-              f"{report.unchanged} unchanged, {len(report.removed)} removed ({took:.2f}s)")
-    return 0

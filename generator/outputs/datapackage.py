@@ -22,8 +22,8 @@ from typing import Any
 
 from pydantic import BaseModel, WithJsonSchema
 
-from . import __version__
-from .model import KINDS, Dataset, PartialDate
+from generator import __version__
+from generator.model.records import KINDS, Dataset, PartialDate
 
 NAME = "digital-collectibles-briefing"
 TITLE = "数字藏品平台对比简报：数据集 / Digital collectibles platforms compared: the dataset"

@@ -11,9 +11,9 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel, ValidationError
 
-from .forked import Forked
-from .load import LoadError, Pos, PosDict, PosList, gc_paused, load_yaml, load_yaml_text, read_fast
-from .model import KINDS, OPTIONAL_KINDS, Citation, Dataset
+from generator.forked import Forked
+from generator.load.read import LoadError, Pos, PosDict, PosList, gc_paused, load_yaml, load_yaml_text, read_fast
+from generator.model.records import KINDS, OPTIONAL_KINDS, Citation, Dataset
 
 
 @dataclass(frozen=True, order=True)

@@ -22,9 +22,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .progress import progress
+from generator.progress import progress
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 # The issue's targets at the largest size.
 TARGETS = {"generation_share": 0.10, "per_page_growth": 1.3, "median_page_kb": 40, "largest_page_mb": 1,
@@ -86,7 +86,7 @@ def _hand_written(content: Path) -> None:
         listed = subprocess.run(["git", "ls-files", "content"], cwd=ROOT, capture_output=True, text=True, check=True)
         paths = [ROOT / line for line in listed.stdout.splitlines() if line]
     except (OSError, subprocess.CalledProcessError):
-        from .render import MARKER
+        from generator.pages.render import MARKER
 
         paths = [p for p in (ROOT / "content").rglob("*.md") if MARKER not in p.read_text(encoding="utf-8")[:400]]
     for src in paths:
@@ -131,7 +131,7 @@ class Size:
 
 def incremental_worker(data: str, out: str) -> None:
     """In a process of its own: a Regenerator builds, then each edit is made and regenerated (prints JSON)."""
-    from .incremental import Regenerator
+    from generator.incremental import Regenerator
 
     regen = Regenerator(Path(data), Path(out), parallel=True)
     first = regen.run()
@@ -156,7 +156,7 @@ def incremental_worker(data: str, out: str) -> None:
 
 def bench_size(n: int, platforms: int, seed: int, work: Path, static: bool = True) -> Size:
     """Synthesize, generate, build and edit at one size; figures in a Size."""
-    from .synth import write_synth
+    from generator.dev.synth import write_synth
 
     size = Size(n, platforms)
     data, content, site = work / "data", work / "content", work / "site"
@@ -205,7 +205,7 @@ def bench_size(n: int, platforms: int, seed: int, work: Path, static: bool = Tru
     catalogue = content / "assets" / "generated" / "data" / "catalogue.json"
     size.catalogue_json_kb = round(catalogue.stat().st_size / 1024, 1) if catalogue.exists() else 0.0
     # An edit: the serve hook's Regenerator in its own process, then the build command again.
-    worker = run_process([py, "-c", "import sys; from generator.bench import incremental_worker; "
+    worker = run_process([py, "-c", "import sys; from generator.dev.bench import incremental_worker; "
                           "incremental_worker(sys.argv[1], sys.argv[2])", str(data), str(content)],
                          env=env, capture=True)
     if worker.returncode == 0 and worker.output.strip():

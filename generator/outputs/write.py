@@ -8,7 +8,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .render import MARKER
+from generator.pages.render import MARKER
 
 MANIFEST = ".generated.json"
 
@@ -117,7 +117,7 @@ def write_all(out: Path, files: dict[str, bytes], known: dict[str, tuple[bytes, 
         # Thousands of files at once (a full build): a forked process writes the second half while this one
         # writes the first (it shares the bytes in memory; threads only fought over the GIL here).
         half = len(ordered) // 2
-        from .forked import Forked
+        from generator.forked import Forked
 
         # If the other process fails, its half is written here (writing is idempotent: unchanged files are
         # left alone), so that an error such as a full disk is raised as it would be without it.

@@ -16,9 +16,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from . import analysis as an
-from .errors import BuildError
-from .model import Dataset
+from generator.analysis import figures as an
+from generator.errors import BuildError
+from generator.model.records import Dataset
 
 CHARTS_DIR = "assets/generated/charts/"
 _CLAIM = re.compile(r'<span class="bf-claim" data-claim="([^"]+)" data-state="(disclosed|nd)">')

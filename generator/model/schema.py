@@ -6,7 +6,7 @@ import json
 
 from pydantic import TypeAdapter
 
-from .model import KINDS
+from generator.model.records import KINDS
 
 
 def schemas() -> dict[str, str]:
@@ -86,7 +86,7 @@ def dictionary() -> list[dict]:
 
 
 def _fields(model) -> list[dict]:
-    from .model import SLUG_RE
+    from generator.model.records import SLUG_RE
 
     out = []
     for name, info in model.model_fields.items():
