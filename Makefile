@@ -41,8 +41,8 @@ site: generate ## Generate and build the site into site/ (mkdocs build --strict,
 	$(BIN)/python -m generator site --builder $(BUILDER)
 	$(if $(filter zensical,$(BUILDER)),-)$(BIN)/python -m generator linkcheck
 
-serve: generate ## Preview on http://127.0.0.1:8000, regenerating when data/ or templates/ change
-	$(BIN)/mkdocs serve -a 127.0.0.1:8000
+serve: setup ## Preview on http://127.0.0.1:8000 (English: :8001/en/), regenerating when data/ or templates/ change
+	$(BIN)/python -m generator serve
 
 validate: $(STAMP) ## Check data/ and report every problem
 	$(BIN)/python -m generator validate

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import sys
 from pathlib import Path
 
@@ -26,7 +25,7 @@ def _load(data: Path):
     from generator.model.validate import DataError, load_dataset
 
     try:
-        return load_dataset(data, _display(data), split=True)
+        return load_dataset(data, _display(data))
     except DataError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -74,32 +73,10 @@ def cmd_schema(args: argparse.Namespace) -> int:
 
 def cmd_build(args: argparse.Namespace) -> int:
     """Validate the data, then generate pages, charts and assets."""
-    from generator.pages.build import drop_vega_bundle, start_vega_bundle
-    from generator.pipeline import build, command_langs
-    from generator.charts.statics import release_spares, start_spares
+    from generator.pipeline import build
 
-    # While the data is read and checked, one core is idle: the vega bundle is made there if set-up did not
-    # make it, and the chart-rendering processes load their runtimes.
-    start_vega_bundle()
-    if not args.no_static:
-        start_spares(list(command_langs(args)))
-    # The cyclic garbage collector stays off for the whole build, forked editions included. A build is one
-    # process that leaves at once when it is done (__main__.py); with the collector paused only while
-    # objects are made (load.gc_paused), each pause ended with a scan of every object made during it (reading
-    # 10,000 collectibles took 1.7-2.2 CPU-seconds instead of 3.2-3.5). Left off, it keeps the few cycles
-    # rendering makes: peak memory grew from 542 MB to 673 MB at that size.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        dataset = _load(args.data)
-        if dataset is None:
-            drop_vega_bundle()
-            return 1
-        return build(dataset, args)
-    finally:
-        release_spares()
-        if collecting:
-            gc.enable()
+    dataset = _load(args.data)
+    return 1 if dataset is None else build(dataset, args)
 
 
 def cmd_vendor(args: argparse.Namespace) -> int:
@@ -150,6 +127,11 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--quiet", action="store_true", help="print nothing but errors")
     b.set_defaults(func=cmd_build)
 
+    w = sub.add_parser("serve", help=cmd_serve.__doc__, description=cmd_serve.__doc__)
+    w.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data folder (default: data/)")
+    w.add_argument("--port", type=int, default=8000, help="the Chinese edition's port; the English one's is the next")
+    w.set_defaults(func=cmd_serve)
+
     y = sub.add_parser("synth", help=cmd_synth.__doc__, description=cmd_synth.__doc__)
     y.add_argument("--collectibles", type=int, required=True, help="number of collectibles")
     y.add_argument("--platforms", type=int, default=8, help="number of platforms (default 8)")
@@ -193,6 +175,13 @@ def parser() -> argparse.ArgumentParser:
     n.set_defaults(func=cmd_bench)
     return p
 
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Preview both editions (mkdocs serve --dirty), regenerating content/ when data/ or templates/ change."""
+    from generator.site.serve import serve
+
+    return serve(args.data, DEFAULT_OUT, args.port)
 
 
 def cmd_site(args: argparse.Namespace) -> int:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 from typing import Any
@@ -12,11 +11,6 @@ from generator.model.records import Dataset
 from generator.outputs.write import ClashError, write_all
 from generator.pages.build import generate
 from generator.pages.i18n import LANGS
-
-
-def parallel_ok() -> bool:
-    """Render editions side by side: on two or more cores, where processes can fork."""
-    return hasattr(os, "fork") and (os.cpu_count() or 1) >= 2
 
 
 def command_langs(args: Any) -> tuple[str, ...]:
@@ -30,7 +24,7 @@ def build(ds: Dataset, args) -> int:
     started = time.perf_counter()
     show = sys.stderr.isatty() and not args.quiet
     try:
-        files = generate(ds, langs, static=not args.no_static, show_progress=show, parallel=parallel_ok())
+        files = generate(ds, langs, static=not args.no_static, show_progress=show)
     except BuildError as exc:
         print(exc, file=sys.stderr)
         print("nothing was written.", file=sys.stderr)

@@ -89,18 +89,6 @@ def test_writer_skips_unchanged_files(tmp_path, generated):
     assert second.written == [] and second.unchanged == len(generated)
 
 
-def test_a_large_write_shared_with_a_forked_writer_gives_the_same_result(tmp_path, generated, monkeypatch):
-    from generator.outputs import write
-
-    serial = write_all(tmp_path / "serial", generated)
-    monkeypatch.setattr(write, "FORK_FROM", 2)  # the full site's share-out, on the small one
-    first = write_all(tmp_path / "shared", generated)
-    assert first.written == serial.written == sorted(generated)
-    assert all((tmp_path / "shared" / k).read_bytes() == v for k, v in generated.items())
-    changed = dict(generated, **{"index.md": generated["index.md"] + b"\n", "zzz/new.md": b"x"})
-    again = write_all(tmp_path / "shared", changed)
-    assert again.written == ["index.md", "zzz/new.md"] and again.unchanged == len(generated) - 1
-
 
 # --------------------------------------------------------------------------- hand-written pages
 
@@ -237,9 +225,9 @@ def _broken(spec: dict) -> list[dict]:
 
 
 def test_the_build_s_vega_lite_check_agrees_with_the_reference_validator(generated, vl_schema):
-    """The build checks specs with jsonschema-rs (generator/build.py); the reference validator, jsonschema,
+    """The build checks specs with jsonschema-rs (generator/charts/files.py); the reference validator, jsonschema,
     gives the same verdict on every spec of the build and on broken ones."""
-    from generator.pages.build import _vega_lite_validator
+    from generator.charts.files import _vega_lite_validator
 
     fast, reference = _vega_lite_validator(), jsonschema.Draft7Validator(vl_schema)
     specs = [json.loads(v) for k, v in sorted(generated.items()) if k.endswith(".vl.json")]
@@ -252,7 +240,7 @@ def test_a_chart_that_is_not_vega_lite_stops_the_build_with_altair_s_explanation
     import altair as alt
 
     from generator.charts import charts as ch
-    from generator.pages.build import _chart_data_files
+    from generator.charts.files import _chart_data_files
 
     bad = alt.Chart(alt.Data(values=[{"a": 1}])).mark_point().encode(x="a:Q")
     bad.width = "wide"  # Altair checks properties() at once; an attribute only when the spec is validated

@@ -16,7 +16,9 @@ from babel.messages.pofile import read_po, write_po
 
 from generator.charts import charts as ch
 from generator.pages import fmt, i18n
-from generator.pages.build import KIND_LABELS, BuildError, generate
+from generator.errors import BuildError
+from generator.pages.build import generate
+from generator.pages.context import KIND_LABELS
 from generator.model.records import Edition, Money, PartialDate, Quantity
 from generator.pages.render import NAME_MARKS
 from generator.model.validate import DataError, load_dataset
@@ -98,11 +100,10 @@ def test_a_missing_translation_fails_the_build(locales, dataset):
     ]
 
 
-@pytest.mark.parametrize("parallel", [False, True])
-def test_a_message_only_a_chart_uses_is_checked_too(locales, dataset, parallel):
+def test_a_message_only_a_chart_uses_is_checked_too(locales, dataset):
     _edit_po(locales, "数字性质")  # the legend title of the range charts
     with pytest.raises(BuildError) as err:
-        generate(dataset, langs=("zh", "en"), static=False, parallel=parallel)
+        generate(dataset, langs=("zh", "en"), static=False)
     assert "missing en translation: '数字性质'" in str(err.value).splitlines()
 
 
@@ -398,13 +399,17 @@ def test_the_english_site_url_follows_site_url(tmp_path, monkeypatch):
 
     seen = []
 
-    def run(cmd, cwd, env):
-        seen.append(env.get("SITE_URL_EN"))
-        return subprocess.CompletedProcess(cmd, 0)
+    class Run:  # each edition's builder, started side by side
+        def __init__(self, cmd, cwd, env):
+            seen.append(env.get("SITE_URL_EN"))
+            self.returncode = 0
+
+        def wait(self):
+            return 0
 
     monkeypatch.setenv("SITE_URL", "https://example.org/briefing/")
     monkeypatch.delenv("SITE_URL_EN", raising=False)
-    monkeypatch.setattr(site.subprocess, "run", run)
+    monkeypatch.setattr(site.subprocess, "Popen", Run)
     assert site.build_site(content=tmp_path / "content", site=tmp_path / "site", quiet=True) == 0
     assert seen == ["https://example.org/briefing/en/"] * 2  # one run per edition
 

@@ -5,7 +5,6 @@ Synthetic data only (generator/synth.py, in temporary folders); no timing assert
 
 from __future__ import annotations
 
-import gc
 import importlib.util
 import re
 import statistics
@@ -16,9 +15,9 @@ from pathlib import Path
 import pytest
 
 from generator.dev import synth
-from generator.pages.build import _dataset_files_by_record, dataset_files, generate
+from generator.pages.build import generate
 from generator.cli import main
-from generator.incremental import IncrementalLoader, RenderCache, Regenerator, split_records
+from generator.site.serve import Regeneration
 from generator.model.records import KINDS
 from generator.site.site import CONFIGS, config_for
 from generator.model.validate import DataError, load_dataset
@@ -139,9 +138,17 @@ N_EDIT = 200
 @pytest.fixture()
 def edited(tmp_path):
     synth.write_synth(tmp_path / "data", N_EDIT, platforms=4, seed=5)
-    regen = Regenerator(tmp_path / "data", tmp_path / "content", static=False)
-    first = regen.run()
+    regen = Regeneration(tmp_path / "data", tmp_path / "content", static=False)
+    problems, first = regen.run()
+    assert problems == []
     return tmp_path, regen, first
+
+
+def _edit_at(data: Path, old: str, new: str) -> tuple[int, int]:
+    text = (data / "collectibles.yaml").read_text(encoding="utf-8")
+    at = text.index(old)
+    _edit(data, old, new)
+    return text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
 
 
 def _edit(data: Path, old: str, new: str) -> None:
@@ -157,16 +164,14 @@ def _changed_between(before: dict[str, bytes], after: dict[str, bytes]) -> list[
 
 def test_a_description_edit_rewrites_only_that_collectibles_pages_and_the_data_files(edited):
     tmp, regen, first = edited
-    assert len(first.written) == first.files and first.reused == 0
+    files = len(first.written) + first.unchanged
     _edit(tmp / "data", "合成藏品 00042 是一件", "合成藏品 00042 是一件（已编辑）")
-    result = regen.run()
+    _problems, result = regen.run()
     data_files = ["assets/generated/data/collectibles.csv", "assets/generated/data/datapackage.json",
                   "assets/generated/data/dataset.json"]
     page = "collectibles/synth-collectible-00042/index.md"  # the English page shows the English description
     assert result.written == sorted(data_files + [page] + ["en/" + f for f in data_files])
-    assert result.unchanged == first.files - len(result.written)
-    assert result.parsed == 1
-    assert result.rendered < 20 and result.reused == first.rendered - result.rendered  # pages listing it, too
+    assert result.unchanged == files - len(result.written)
     assert "已编辑" in (tmp / "content" / page).read_text(encoding="utf-8")
 
 
@@ -181,28 +186,11 @@ def test_an_edit_rewrites_exactly_the_files_whose_bytes_change(edited, old, new)
     before = generate(load_dataset(tmp / "data"), static=False)
     _edit(tmp / "data", old, new)
     after = generate(load_dataset(tmp / "data"), static=False)
-    result = regen.run()
+    _problems, result = regen.run()
     assert result.written == _changed_between(before, after)
     assert 0 < len(result.written) < len(after) // 10
     assert all((tmp / "content" / k).read_bytes() == v for k, v in after.items())
 
-
-def test_an_edit_makes_again_only_the_charts_and_pages_that_show_it(edited):
-    """Charts are compared by the analysis results they were made from (price points of one platform, say),
-    pages by what they read: a price edit remakes that platform's price chart and the site-wide one only."""
-    tmp, regen, first = edited
-    assert first.charts_made and not regen.run().charts_made  # nothing changed: every chart reused
-    _edit(tmp / "data", "合成藏品 00042 是一件", "合成藏品 00042 是一件（已编辑）")
-    assert regen.run().charts_made == []  # a description is on no chart
-    _edit(tmp / "data", "  price: {value: 29, currency: CNY}\n  edition: {value: 500}",
-          "  price: {value: 5000, currency: CNY}\n  edition: {value: 500}")  # synth-collectible-00007
-    result = regen.run()
-    assert sorted(result.charts_made) == [f"{lang}:{key}" for lang in ("en", "zh")
-                                          for key in ("price_chart", "price_chart:synth-platform-02")]
-    assert [p for p in result.pages_rendered if "/synth-platform-0" in p] == \
-        ["en:platforms/synth-platform-02/index.md", "zh:platforms/synth-platform-02/index.md"]
-    assert "zh:collectibles/synth-collectible-00007/index.md" in result.pages_rendered
-    assert "zh:index.md" in result.pages_rendered  # the home page's findings and matrix show every platform's prices
 
 
 def test_price_points_stay_equal_when_a_collectible_changes_elsewhere(tmp_path):
@@ -223,78 +211,12 @@ def test_the_build_command_after_an_edit_writes_only_the_changed_files(tmp_path,
     synth.write_synth(tmp_path / "data", 120, platforms=3, seed=4)
     args = ["build", "--data", str(tmp_path / "data"), "--out", str(tmp_path / "content"), "--no-static"]
     assert main(args) == 0
-    assert gc.isenabled()  # the build turns the collector off while it runs, and back on
     _edit(tmp_path / "data", "合成藏品 00011 是一件", "合成藏品 00011 是一件（已编辑）")
     capsys.readouterr()
     assert main(args) == 0
     out = capsys.readouterr().out
     assert re.search(r": 7 written, \d+ unchanged, 0 removed", out), out  # the page, 3 data files per edition
 
-
-def test_the_build_command_runs_without_the_cyclic_collector_and_turns_it_back_on(tmp_path, monkeypatch):
-    import generator.pipeline
-
-    seen = []
-    real = generator.pipeline.build
-    monkeypatch.setattr(generator.pipeline, "build", lambda ds, args: (seen.append(gc.isenabled()), real(ds, args))[1])
-    synth.write_synth(tmp_path / "data", 40, platforms=2, seed=5)
-    assert main(["build", "--data", str(tmp_path / "data"), "--out", str(tmp_path / "content"), "--no-static",
-                 "--quiet"]) == 0
-    assert seen == [False] and gc.isenabled()
-
-
-def test_an_edit_with_a_problem_is_reported_like_a_full_load(tmp_path):
-    synth.write_synth(tmp_path / "data", 40, platforms=2, seed=6)
-    loader = IncrementalLoader(tmp_path / "data", "data")
-    loader.load()
-    _edit(tmp_path / "data", "price: {value: ", "price: {value: -")
-    with pytest.raises(DataError) as incremental:
-        loader.load()
-    with pytest.raises(DataError) as full:
-        load_dataset(tmp_path / "data", "data")
-    assert [str(p) for p in incremental.value.problems] == [str(p) for p in full.value.problems]
-    assert "must be >= 0" in str(full.value)
-
-
-def test_incremental_loading_gives_the_full_loads_dataset(tmp_path):
-    synth.write_synth(tmp_path / "data", 80, platforms=3, seed=9)
-    loader = IncrementalLoader(tmp_path / "data")
-    loader.load()
-    _edit(tmp_path / "data", "合成藏品 00005 是一件", "合成藏品 00005 是一件（改）")
-    _edit(tmp_path / "data", "合成藏品 00020 是一件", "合成藏品 00020 是一件（改）")
-    assert loader.load() == load_dataset(tmp_path / "data")
-    assert loader.full_loads == 1 and loader.parsed == 2
-    path = tmp_path / "data" / "collectibles.yaml"  # a record added: a full load checks every reference again
-    path.write_text(path.read_text(encoding="utf-8").replace("- id: synth-collectible-00001", (
-        "- id: synth-collectible-09999\n  platform: synth-platform-01\n"
-        '  name: {zh: "合成藏品 09999", en: "Synthetic collectible 09999", en_kind: descriptive}\n'
-        "  kind: single\n  description: {zh: \"合成（SYNTHETIC）\", en: \"Synthetic (SYNTHETIC)\"}\n"
-        "  cites:\n    - {source: synthetic-source, para: 1, quote: \"SYNTHETIC 09999\"}\n\n"
-        "- id: synth-collectible-00001"), 1), encoding="utf-8")
-    assert loader.load() == load_dataset(tmp_path / "data")
-    assert loader.full_loads == 2
-
-
-def test_split_records_finds_top_level_records_only():
-    text = "# modeline\n\n- id: a\n  x: [1, 2]\n  y: |\n    - not a record\n# --- b\n- id: b\n"
-    assert split_records(text) == [(2, "- id: a\n  x: [1, 2]\n  y: |\n    - not a record\n# --- b"), (7, "- id: b\n")]
-    assert split_records("id: a\n") is None
-
-
-def test_data_files_built_record_by_record_match_the_full_ones(dataset, tmp_path):
-    cache = RenderCache()
-    cache.start(None, dataset)
-    assert _dataset_files_by_record(dataset, cache) == dataset_files(dataset)
-    synth.write_synth(tmp_path, 90, platforms=3, seed=10)
-    ds = load_dataset(tmp_path)
-    cache.start(None, ds)
-    assert _dataset_files_by_record(ds, cache) == dataset_files(ds)
-    # Again after one record is replaced (the others are the same objects, their parts reused) and one dropped.
-    old = ds.collectibles[3]
-    edited = old.model_copy(update={"description": old.description.model_copy(update={"zh": "改过的描述 <edited>"})})
-    ds2 = ds.model_copy(update={"collectibles": [*ds.collectibles[:3], edited, *ds.collectibles[5:]]})
-    assert _dataset_files_by_record(ds2, cache) == dataset_files(ds2)
-    assert "改过的描述".encode() in _dataset_files_by_record(ds2, cache)["dataset.json"]
 
 
 def test_the_page_count_is_the_plans_length(dataset, tmp_path):
@@ -305,66 +227,25 @@ def test_the_page_count_is_the_plans_length(dataset, tmp_path):
         assert page_count(ds) == len(plan(ds))
 
 
-def test_parallel_editions_give_the_same_files(dataset):
-    assert generate(dataset, static=False, parallel=True) == generate(dataset, static=False)
+
+def test_a_data_error_while_serving_keeps_the_pages_and_names_the_line(edited):
+    """make serve: a bad edit leaves every page as it was and puts file:line in the banner's status file."""
+    import json
+
+    tmp, regen, _first = edited
+    page = tmp / "content" / "collectibles" / "synth-collectible-00003" / "index.md"
+    before = page.read_bytes()
+    line, _col = _edit_at(tmp / "data", "合成藏品 00003 是一件", "合成藏品 00003 是一件（已编辑）")
+    _edit(tmp / "data", "  price: {value: 29, currency: CNY}", "  price: {value: -29, currency: CNY}")
+    problems, report = regen.run()
+    assert report is None and problems and all(p.startswith("data/collectibles.yaml:") for p in problems)
+    assert page.read_bytes() == before
+    for status in ("assets/generated/serve-status.json", "en/assets/generated/serve-status.json"):
+        shown = json.loads((tmp / "content" / status).read_text(encoding="utf-8"))["problems"]
+        assert shown == problems and "price" in shown[0]
+    _edit(tmp / "data", "  price: {value: -29, currency: CNY}", "  price: {value: 29, currency: CNY}")
+    problems, report = regen.run()
+    assert problems == [] and "已编辑" in page.read_text(encoding="utf-8")
+    assert json.loads((tmp / "content" / "assets/generated/serve-status.json").read_text())["problems"] == []
 
 
-def test_the_serve_hook_picks_up_an_edit_without_a_restart(tmp_path, monkeypatch):
-    """mkdocs serve keeps the hook (it has on_startup); each rebuild regenerates what the edit changed."""
-    import generator.cli as cli
-
-    synth.write_synth(tmp_path / "data", 60, platforms=2, seed=11)
-    monkeypatch.setattr(cli, "DEFAULT_DATA", tmp_path / "data")
-    monkeypatch.setattr(cli, "DEFAULT_OUT", tmp_path / "content")
-    spec = importlib.util.spec_from_file_location("regenerate_hook", ROOT / "hooks" / "regenerate.py")
-    hook = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(hook)
-    hook.on_startup(command="serve", dirty=False)
-    hook.on_pre_build(config=None)
-    page = tmp_path / "content" / "collectibles" / "synth-collectible-00003" / "index.md"
-    assert "已编辑" not in page.read_text(encoding="utf-8")
-    regenerator = hook._regenerator
-    _edit(tmp_path / "data", "合成藏品 00003 是一件", "合成藏品 00003 是一件（已编辑）")
-    hook.on_pre_build(config=None)
-    assert hook._regenerator is regenerator
-    assert "已编辑" in page.read_text(encoding="utf-8")
-
-
-def test_edits_after_a_parallel_first_build_match_a_full_build(tmp_path):
-    """The first build forks one edition; its pages and memos come back from that process and are reused."""
-    synth.write_synth(tmp_path / "data", 150, platforms=3, seed=12)
-    regen = Regenerator(tmp_path / "data", tmp_path / "content", static=False, parallel=True)
-    regen.run()
-    for old, new in (("合成藏品 00009 是一件", "合成藏品 00009 是一件（已编辑）"), ("price: {value: ", "price: {value: 2")):
-        _edit(tmp_path / "data", old, new)
-        result = regen.run()
-        assert result.parsed == 1 and result.reused > 0
-        full = generate(load_dataset(tmp_path / "data"), static=False)
-        assert all((tmp_path / "content" / k).read_bytes() == v for k, v in full.items())
-
-
-def test_serve_renders_a_new_character_on_a_chart_as_a_full_build_does(tmp_path, monkeypatch):
-    """make serve's chart renderers start during the first build (its editions forked) with font subsets for
-    its charts; an edit that puts a character their subsets lack on a chart goes to new processes, and every
-    rendering is the same bytes as a full build's with an empty chart cache."""
-    from generator.charts import statics
-
-    monkeypatch.setattr(statics, "CACHE", tmp_path / "cache-serve")
-    synth.write_synth(tmp_path / "data", 60, platforms=2, seed=3)
-    regen = Regenerator(tmp_path / "data", tmp_path / "content", parallel=True)
-    try:
-        regen.run()
-        assert all(r.current is not None and "鑫" not in r.current.chars for r in regen.cache.renderer)
-        c = next(c for c in load_dataset(tmp_path / "data").collectibles if c.price is not None)
-        _edit(tmp_path / "data", f'name: {{zh: "{c.name.zh}"', f'name: {{zh: "{c.name.zh} 鑫"')
-        result = regen.run()
-        assert f"zh:price_chart:{c.platform}" in result.charts_made
-        assert all("鑫" in r.current.chars for r in regen.cache.renderer)
-    finally:
-        regen.close()
-    svg = (tmp_path / "content" / f"assets/generated/charts/price-{c.platform}.svg").read_bytes()
-    assert "鑫".encode() in svg
-    monkeypatch.setattr(statics, "CACHE", tmp_path / "cache-full")
-    full = generate(load_dataset(tmp_path / "data"))
-    charts = {k: v for k, v in full.items() if "/charts/" in k}
-    assert len(charts) > 40 and all((tmp_path / "content" / k).read_bytes() == v for k, v in charts.items())

@@ -122,7 +122,7 @@ def test_a_spec_with_characters_the_subsets_lack_goes_to_a_new_process(cache_dir
 
 def test_the_vega_bundle_is_made_at_set_up_and_a_build_without_it_makes_the_same(cache_dir, tmp_path, monkeypatch,
                                                                                    capsys):
-    from generator.pages import build
+    from generator.outputs import assets as build
     from generator.cli import main
 
     monkeypatch.setattr(statics, "VENDOR", tmp_path / "venv-share")
@@ -141,78 +141,3 @@ def test_the_vega_bundle_is_made_at_set_up_and_a_build_without_it_makes_the_same
     assert vendored.read_bytes() == made
 
 
-def test_a_spare_started_before_its_specs_renders_what_a_new_process_renders(tmp_path, monkeypatch):
-    monkeypatch.setattr(statics, "CACHE", tmp_path / "one")
-    fresh = statics.StaticCharts({"a": SPEC}).result()["a"]
-    monkeypatch.setattr(statics, "CACHE", tmp_path / "two")  # nothing cached: rendered again, by the spare
-    statics.start_spares(["zh", "en"])
-    spare = statics._SPARES["zh"]
-    try:
-        made = statics.StaticCharts({"a": SPEC}, spare="zh")
-        assert made.renderer is not None and made.renderer.proc is spare  # it took the spare
-        assert made.result()["a"] == fresh
-        assert "zh" not in statics._SPARES and "en" in statics._SPARES
-    finally:
-        statics.release_spares()
-    assert spare.poll() is not None and not statics._SPARES  # the used one ended, the unused one too
-
-
-def test_a_forked_process_renders_with_the_spare_handed_to_it(cache_dir):
-    from generator.forked import Forked
-
-    statics.start_spares(["zh", "en"])
-    handed = statics._SPARES["zh"]
-    other = dict(SPEC, title="另一张 another")
-    try:
-        def child() -> dict:
-            statics.hand_spares("zh", forked=True)
-            made = statics.StaticCharts({"b": other}, spare="zh")
-            assert made.renderer is not None and made.renderer.proc.pid == handed.pid
-            return made.result()["b"]
-
-        forked = Forked(child)
-        statics.hand_spares("en", forked=False)
-        assert list(statics._SPARES) == ["en"] and statics._HANDED == [handed]
-        mine = statics.StaticCharts({"a": SPEC}, spare="en").result()["a"]
-        theirs = forked.result()
-    finally:
-        statics.release_spares()
-    assert theirs[".svg"].startswith(b"<svg") and "另一张".encode() in theirs[".svg"]
-    assert mine[".svg"] != theirs[".svg"]
-    assert handed.poll() is not None and not statics._HANDED  # the parent reaped it once the child was done
-
-
-def _spares_running() -> list[int]:
-    from pathlib import Path
-
-    found = []
-    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
-        try:
-            parts = cmdline.read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if b"generator.charts.statics" in parts and b"--spare" in parts:
-            found.append(int(cmdline.parent.name))
-    return found
-
-
-def test_the_build_command_renders_with_spares_what_generate_renders(generated, tmp_path):
-    """`python -m generator build` starts a rendering process per edition before it reads the data and hands
-    one to the forked edition: with an empty chart cache, it writes the same files as generate() in one
-    process, and leaves no rendering process behind."""
-    import os
-    import subprocess
-    import sys
-
-    from generator.pipeline import parallel_ok
-
-    assert parallel_ok()  # the CI machine has two cores: the English edition renders beside a forked Chinese one
-    out = tmp_path / "content"
-    env = dict(os.environ, BRIEFING_CHART_CACHE=str(tmp_path / "empty-cache"))
-    result = subprocess.run([sys.executable, "-m", "generator", "build", "--out", str(out), "--quiet"],
-                            cwd=statics.ROOT, env=env, capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert len(list((tmp_path / "empty-cache").glob("*.svg"))) >= 7  # rendered, not copied
-    for rel, data in generated.items():
-        assert (out / rel).read_bytes() == data, rel
-    assert _spares_running() == []

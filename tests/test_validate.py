@@ -36,29 +36,11 @@ def mutate(data: Path, name: str, old: str, new: str) -> tuple[int, int]:
     return line, col
 
 
-@contextlib.contextmanager
-def split_any_size():
-    """The two-halves path (validate._load_split) taken for a file of any size, such as data/'s."""
-    from generator.model import validate
-
-    was = validate.SPLIT_BYTES
-    validate.SPLIT_BYTES = 0
-    try:
-        yield validate
-    finally:
-        validate.SPLIT_BYTES = was
-
 
 def problems(data: Path) -> list[str]:
-    """The problems found in a data folder; the two-halves path gives up on it (and leaves them to the
-    one-process path, which says where each is)."""
+    """The problems found in a data folder."""
     with pytest.raises(DataError) as info:
         load_dataset(data, "data")
-    with split_any_size() as validate:
-        assert validate._load_split(data, "data") is None
-    with split_any_size(), pytest.raises(DataError) as again:
-        load_dataset(data, "data", split=True)
-    assert again.value.problems == info.value.problems
     return [str(p) for p in info.value.problems]
 
 
@@ -252,63 +234,6 @@ def test_libyaml_path_reads_what_the_python_loader_reads(name: str) -> None:
 
 
 # --------------------------------------------------------------------------- one file in two halves
-
-def test_split_path_reads_the_same_dataset(tmp_path: Path) -> None:
-    """The largest file read in two halves, the second in a forked process, gives the Dataset the one-process
-    path gives, record for record and in order."""
-    from generator.dev.synth import write_synth
-
-    write_synth(tmp_path / "data", 300, platforms=3, seed=5)
-    for folder in (ROOT / "data", tmp_path / "data"):
-        with split_any_size() as validate:
-            split = validate._load_split(folder, "data")
-            assert split is not None, folder
-        assert split == load_dataset(folder, "data")
-        assert [c.id for c in split.collectibles] == [c.id for c in load_dataset(folder, "data").collectibles]
-
-
-def _halves(data: Path) -> tuple[str, str]:
-    """data/collectibles.yaml's first and second halves, cut as _load_split cuts it."""
-    from generator.model import validate
-
-    text = (data / "collectibles.yaml").read_text(encoding="utf-8")
-    cut = validate._cut(text)
-    assert cut is not None and text[cut:].startswith("- id: ")
-    return text[:cut], text[cut:]
-
-
-@pytest.mark.parametrize("case", ["duplicate across halves", "dangling in the second half", "alias across halves",
-                                  "bad value in the second half"])
-def test_split_path_gives_up_on_problems_across_its_halves(data: Path, case: str, monkeypatch) -> None:
-    """Problems that only the two halves together show, or that only the forked half meets, are found and
-    reported with their places by the one-process path."""
-    head, tail = _halves(data)
-    first_id = head[head.index("- id: ") + 6:].split("\n", 1)[0]
-    second_id = tail[6:].split("\n", 1)[0]
-    if case == "duplicate across halves":
-        tail = tail.replace(f"- id: {second_id}\n", f"- id: {first_id}\n", 1)
-    elif case == "dangling in the second half":
-        tail = tail.replace("  platform: ", "  platform: no-such-", 1)
-    elif case == "alias across halves":
-        head = head.replace("  kind: ", "  kind: &k ", 1)
-        tail = re.sub(r"\n  kind: \w+", "\n  kind: *k", tail, count=1)
-    else:
-        tail = tail.replace("  kind: ", "  kind: 7", 1)
-    (data / "collectibles.yaml").write_text(head + tail, encoding="utf-8")
-    from generator.model import validate
-
-    monkeypatch.setattr(validate, "_cut", lambda text: len(head))  # the halves as edited above
-    if case == "alias across halves":  # valid YAML, valid data: read the same either way, one process or not
-        with split_any_size() as validate:
-            assert validate._load_split(data, "data") is None
-            assert load_dataset(data, "data", split=True) == load_dataset(data, "data")
-        return
-    found = [p for p in problems(data) if p.startswith("data/collectibles.yaml:")]
-    line = head.count("\n") + 1  # the second half's first line
-    if case == "duplicate across halves":
-        assert f"data/collectibles.yaml:{line}:7: id: duplicate id '{first_id}' (first used at line 3)" in found
-    else:
-        assert found and all(int(p.split(":")[1]) >= line for p in found), found
 
 
 def test_a_correction_of_an_unknown_kind(data):

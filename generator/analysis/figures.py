@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterable
 
-from generator.memo import remember
 from generator.model.records import (
     FEATURES, MECHANICS, PARTNER_TYPES, Citation, Collectible, Dataset, Edition, Figure, Platform, Quantity,
 )
@@ -83,17 +82,11 @@ class Point:
 
 
 def _per_dataset(fn):
-    """Remember a function's result for the datasets it saw lately (and any further arguments): charts, the
-    disclosure table and the pages ask for the same analysis many times. Callers must not mutate a result.
-
-    Keyed by the dataset object, which is kept alive with the result so that its id is not reused; a few
-    datasets at most (a build's, and in an incremental build the one before it).
-    """
-    memo: dict[tuple, tuple[Any, Any]] = {}
-
+    """A function's result kept with the dataset (Dataset.derived), per further arguments: charts, the
+    disclosure table and the pages ask for the same analysis many times. Callers must not mutate a result."""
     @functools.wraps(fn)
     def wrapper(ds: Dataset, *args: Any):
-        return remember(memo, (ds,), lambda: fn(ds, *args), args, limit=64)
+        return ds.derived((fn.__qualname__, *args), lambda: fn(ds, *args))
 
     return wrapper
 
@@ -112,19 +105,12 @@ def edition_points(ds: Dataset) -> list[Point]:
     return out
 
 
-_POINTS: dict[tuple, tuple[Any, Point]] = {}
-
-
 def _record_point(measure: str, c: Collectible) -> Point:
-    """A collectible's point, the same object while the record is (an incremental build keeps unchanged
-    records, and then compares two builds' lists of 10,000 points in an instant)."""
-    def make() -> Point:
-        if measure == "edition":
-            unlimited = c.edition == "unlimited"
-            return Point(c.platform, c, None if unlimited else c.edition, unlimited, cites_of(c, "edition"))
-        return Point(c.platform, c, c.price, False, cites_of(c, "price"))
-
-    return remember(_POINTS, (c,), make, (measure,), limit=100_000)
+    """A collectible's point on an edition or price chart."""
+    if measure == "edition":
+        unlimited = c.edition == "unlimited"
+        return Point(c.platform, c, None if unlimited else c.edition, unlimited, cites_of(c, "edition"))
+    return Point(c.platform, c, c.price, False, cites_of(c, "price"))
 
 
 @_per_dataset

@@ -12,7 +12,6 @@ import altair as alt
 from generator.analysis import figures as an
 from generator.pages import fmt
 from generator.pages.i18n import N_
-from generator.memo import remember
 from generator.model.records import FEATURES, MECHANICS, PARTNER_TYPES, Citation, Dataset, Figure
 from generator.charts.statics import STATIC_WIDTH  # noqa: F401 - the static renderings' width, for templates
 
@@ -152,9 +151,6 @@ def _grouped(ctx: Ctx, points: list[an.Point]) -> list[an.Point]:
     return out
 
 
-_plotted_memo: dict[tuple, tuple] = {}
-
-
 def _plotted(ctx: Ctx, points: list[an.Point]) -> tuple[list, list, tuple]:
     """What a range chart draws (grouped per platform beyond MAX_CHART_ROWS), what it leaves out (unlimited
     editions) and its citations: the same in both languages, so made once for a list of points."""
@@ -165,7 +161,7 @@ def _plotted(ctx: Ctx, points: list[an.Point]) -> tuple[list, list, tuple]:
             plotted = _grouped(ctx, plotted)
         return plotted, left_out, an.union(*(p.cites for p in points))
 
-    return remember(_plotted_memo, (points, ctx.ds), make, limit=256)
+    return ctx.ds.derived(("plotted", id(points)), make, owner=points)
 
 
 def _range_chart(ctx: Ctx, cid: str, points: list[an.Point], title: str, subtitle: str,

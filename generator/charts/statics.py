@@ -6,8 +6,7 @@ renderings' time at 10,000 collectibles, for a file that readers with JavaScript
 
 vl-convert holds the GIL while it converts (a page-rendering loop beside it ran 80 times slower), and its
 runtime's threads do not survive a fork. So conversions run in a separate Python process started with
-`python -m generator.charts.statics`: it never forks, it works beside page rendering on another core, and an
-editor's `make serve` keeps one or two alive between regenerations so that their runtimes start once.
+`python -m generator.charts.statics`: it never forks and works beside page rendering on another core.
 
 A process renders with small subsets of the fonts its specs name, found first through FONTCONFIG_FILE
 (generator/fonts.py): with the full Noto CJK files, vl-convert's reopening of the font for every glyph was
@@ -17,11 +16,6 @@ Each rendering is cached in .cache/charts by a digest of its spec, the vl-conver
 are made (RENDERING); only specs that are not there are sent to a process. Protocol: frames of a 4-byte
 big-endian length and a pickle. The parent sends batches [(key, spec), ...]; the process answers one frame
 per item, (key, files, error), in order.
-
-The build command starts its rendering processes before it reads the data, when only one core is busy
-(start_spares): a spare loads its runtime at once, with a chart that draws no text, and learns which fonts
-to use from its first frame, {"fonts": path of a fontconfig file or None} (fontdb reads FONTCONFIG_FILE when
-it first draws text). A forked edition takes the spare started for it (hand_spares).
 """
 
 from __future__ import annotations
@@ -136,30 +130,14 @@ def register_fonts() -> None:
             break
 
 
-# A chart that draws no text: it loads a spare's runtime without loading its fonts.
-NO_TEXT = {"data": {"values": [{}]}, "mark": "rect", "width": 1, "height": 1, "config": {"view": {"stroke": None}}}
-
-
-def serve(stdin: BinaryIO, stdout: BinaryIO, spare: bool = False) -> None:
-    """The process's loop: a batch in, one answer per item out, until its input ends. A spare loads its
-    runtime first and its fonts when it is told which (or before its first batch)."""
-    if spare:
-        import vl_convert as vlc
-
-        vlc.vegalite_to_svg(NO_TEXT)
-    fonts_ready = False
+def serve(stdin: BinaryIO, stdout: BinaryIO) -> None:
+    """The process's loop: a batch in, one answer per item out, until its input ends."""
+    register_fonts()
     while True:
         try:
             batch = _receive(stdin)
         except EOFError:
             return
-        if isinstance(batch, dict) and batch.get("fonts"):  # a spare's fonts
-            os.environ["FONTCONFIG_FILE"] = batch["fonts"]
-        if not fonts_ready:
-            register_fonts()
-            fonts_ready = True
-        if isinstance(batch, dict):
-            continue
         for key, spec in batch:
             try:
                 _send(stdout, (key, render(spec), None))
@@ -185,7 +163,7 @@ class _Process:
     """One rendering process, the characters and font lists its fonts were subset for (None: the system's
     fonts, no subsets), and its batches not answered yet."""
 
-    def __init__(self, chars: frozenset[str] | None, lists: tuple[str, ...], subset: bool, spare: Any = None):
+    def __init__(self, chars: frozenset[str] | None, lists: tuple[str, ...], subset: bool):
         from generator.charts import fonts
 
         conf = None
@@ -198,14 +176,7 @@ class _Process:
         self.lists = lists
         self.pending: list[_Batch] = []
         self.ended = False  # its answers ended (the process stopped)
-        if spare is not None:  # already running: tell it its fonts
-            self.popen = spare
-            try:
-                _send(spare.stdin, {"fonts": conf})
-            except OSError:
-                self.ended = True
-        else:
-            self.popen = _start_process(conf)
+        self.popen = _start_process(conf)
 
     def covers(self, chars: set[str], lists: tuple[str, ...]) -> bool:
         if self.ended or self.popen.poll() is not None:
@@ -230,9 +201,8 @@ class Renderer:
     finishes what it was given.
     """
 
-    def __init__(self, subset_fonts: bool = True, spare: Any = None) -> None:
+    def __init__(self, subset_fonts: bool = True) -> None:
         self.subset_fonts = subset_fonts
-        self.spare = spare  # a process started already (take_spare), for the first specs
         self.current: _Process | None = None
         self._live: list[_Process] = []
         self._lock = threading.Lock()
@@ -264,8 +234,7 @@ class Renderer:
                 chars |= current.chars or set()
                 lists = tuple(dict.fromkeys(current.lists + lists))
             current.retire()
-        started = _Process(frozenset(chars) if self.subset_fonts else None, lists, self.subset_fonts, self.spare)
-        self.spare = None
+        started = _Process(frozenset(chars) if self.subset_fonts else None, lists, self.subset_fonts)
         with self._lock:
             self._live = [p for p in self._live if p.popen.poll() is None or p.pending] + [started]
         self.current = started
@@ -336,9 +305,6 @@ class Renderer:
         return batch.results
 
     def close(self) -> None:
-        if self.spare is not None:  # never used
-            _end(self.spare)
-            self.spare = None
         with self._lock:
             live, self._live, self.current = self._live, [], None
         for proc in live:
@@ -354,8 +320,7 @@ class StaticCharts:
     these specs alone (when any is not cached) and stopped when they are done.
     """
 
-    def __init__(self, specs: dict[str, dict], renderers: "Renderer | list[Renderer] | None" = None,
-                 spare: str | None = None):
+    def __init__(self, specs: dict[str, dict], renderers: "Renderer | list[Renderer] | None" = None):
         self.keys = {cid: cache_key(spec) for cid, spec in specs.items()}
         self.files: dict[str, dict[str, bytes]] = {}
         todo: dict[str, dict] = {}
@@ -368,7 +333,7 @@ class StaticCharts:
         if isinstance(renderers, Renderer):
             renderers = [renderers]
         self.own = not renderers and bool(todo)
-        self.renderers: list[Renderer] = list(renderers or ([Renderer(spare=take_spare(spare))] if todo else []))
+        self.renderers: list[Renderer] = list(renderers or ([Renderer()] if todo else []))
         self.batches: list[tuple[Renderer, _Batch]] = []
         if todo and self.renderers:
             # Shared out by size (a spec's JSON length stands for its rendering time), largest first, each to
@@ -404,76 +369,21 @@ class StaticCharts:
         self.batches = []
         return self.files
 
+    def close(self) -> None:
+        """Stop the renderers started for these specs (the build failed before their results were needed)."""
+        if self.own:
+            for renderer in self.renderers:
+                renderer.close()
+        self.batches = []
 
-# --------------------------------------------------------------------------- spares
 
-def _start_process(fonts: str | None = None, spare: bool = False) -> subprocess.Popen:
-    """A rendering process (`python -m generator.charts.statics`), with this fontconfig file if given; a spare loads
-    its runtime at once and is told its fonts later (see serve)."""
+def _start_process(fonts: str | None = None) -> subprocess.Popen:
+    """A rendering process (`python -m generator.charts.statics`), with this fontconfig file if given."""
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
     if fonts is not None:
         env["FONTCONFIG_FILE"] = fonts
-    return subprocess.Popen([sys.executable, "-m", "generator.charts.statics"] + (["--spare"] if spare else []),
+    return subprocess.Popen([sys.executable, "-m", "generator.charts.statics"],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=ROOT, env=env)
-
-
-class _Inherited:
-    """A spare this process did not start (it came with a fork): its pipes, but no right to wait for it."""
-
-    def __init__(self, popen: subprocess.Popen):
-        self.stdin, self.stdout, self.pid = popen.stdin, popen.stdout, popen.pid
-
-    def poll(self) -> int | None:
-        return None  # _Process.ended says when its answers stopped
-
-    def wait(self, timeout: float | None = None) -> int:
-        return 0  # its parent reaps it (release_spares)
-
-    def kill(self) -> None:
-        try:
-            os.kill(self.pid, 9)
-        except OSError:
-            pass
-
-
-_SPARES: dict[str, Any] = {}        # name (an edition's language) -> a spare not taken yet
-_HANDED: list[subprocess.Popen] = []  # spares handed to forked processes, to reap at the end
-
-
-def start_spares(names: list[str]) -> None:
-    """Start a rendering process for each name (see the module's docstring), to be taken by take_spare."""
-    for name in names:
-        if name not in _SPARES:
-            _SPARES[name] = _start_process(spare=True)
-
-
-def take_spare(name: str | None) -> Any:
-    """The spare started for this name, if there is one (and it still runs)."""
-    spare = _SPARES.pop(name, None) if name is not None else None
-    if spare is not None and spare.poll() is not None:
-        _end(spare)
-        return None
-    return spare
-
-
-def hand_spares(keep: str, forked: bool) -> None:
-    """After a fork: this process keeps the spare named keep, and lets go of the others' pipes. The parent
-    (forked=False) reaps the spares it handed to its children at release_spares."""
-    for name in list(_SPARES):
-        if name == keep:
-            if forked:
-                _SPARES[name] = _Inherited(_SPARES[name])
-            continue
-        spare = _SPARES.pop(name)
-        for pipe in (spare.stdin, spare.stdout):
-            try:
-                pipe.close()
-            except OSError:
-                pass
-        if not forked:
-            _HANDED.append(spare)
-    if forked:
-        _HANDED.clear()  # the parent's to reap
 
 
 def _reap(popen: Any, timeout: float) -> None:
@@ -483,27 +393,6 @@ def _reap(popen: Any, timeout: float) -> None:
     except subprocess.TimeoutExpired:
         popen.kill()
         popen.wait()
-
-
-def _end(spare: Any) -> None:
-    """Close a spare's input (it then ends) and reap it if it is this process's child."""
-    try:
-        spare.stdin.close()
-    except OSError:
-        pass
-    _reap(spare, 10)
-    try:
-        spare.stdout.close()
-    except OSError:
-        pass
-
-
-def release_spares() -> None:
-    """End the spares nobody took, and reap those handed to forked processes (which end with them)."""
-    while _SPARES:
-        _end(_SPARES.popitem()[1])
-    while _HANDED:
-        _reap(_HANDED.pop(), 30)
 
 
 # Where `python -m generator vendor` (run by `make setup`) puts the vega bundle: the virtual environment whose
@@ -559,4 +448,4 @@ if __name__ == "__main__":
     # Frames go to a private copy of stdout; anything the converter prints goes to stderr instead.
     frames = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
-    serve(sys.stdin.buffer, frames, spare="--spare" in sys.argv[1:])
+    serve(sys.stdin.buffer, frames)

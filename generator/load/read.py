@@ -234,18 +234,6 @@ def _load_fast(text: str, display: str) -> Any:
         loader.dispose()
 
 
-NOT_READ = object()  # what read_fast returns for text that the pure-Python loader must read
-
-
-def read_fast(text: str, display: str) -> Any:
-    """YAML text read on libyaml's path only; NOT_READ when that path leaves it to the pure-Python loader
-    (an error, an alias, a tag, an odd key...)."""
-    try:
-        return _load_fast(text, display)
-    except _Unusual:
-        return NOT_READ
-
-
 class LoadError(Exception):
     """A file that cannot be read as YAML, with where and why."""
 

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
+    PrivateAttr,
     AfterValidator,
     BaseModel,
     BeforeValidator,
@@ -472,6 +473,22 @@ class Dataset(BaseModel):
     metrics: list[Metric]
     statements: list[Statement]
     corrections: list[Correction] = []
+    # Results derived from this dataset (analysis asked for by many charts and pages), kept with it: they live
+    # as long as the dataset and never reach a build of other data.
+    _derived: dict = PrivateAttr(default_factory=dict)
+
+    def derived(self, key: tuple, make: Any, owner: Any = None) -> Any:
+        """make(), once per key for this dataset; owner: an object the key names by id(), kept alive with the
+        result so that its id is not reused. Callers must not mutate a result."""
+        memo = self._derived
+        if memo.get(None) is not self:  # a copy (model_copy shares the dict): results of its own
+            memo = self._derived = {None: self}
+        hit = memo.get(key)
+        if hit is not None and hit[0] is owner:
+            return hit[1]
+        value = make()
+        memo[key] = (owner, value)
+        return value
 
     def index(self, kind: str) -> dict[str, Any]:
         return {r.id: r for r in getattr(self, kind)}

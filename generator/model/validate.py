@@ -11,8 +11,7 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel, ValidationError
 
-from generator.forked import Forked
-from generator.load.read import LoadError, Pos, PosDict, PosList, gc_paused, load_yaml, load_yaml_text, read_fast
+from generator.load.read import LoadError, Pos, PosDict, PosList, load_yaml
 from generator.model.records import KINDS, OPTIONAL_KINDS, Citation, Dataset
 
 
@@ -177,19 +176,10 @@ def _model_of(annotation: Any) -> type[BaseModel] | None:
 
 # --------------------------------------------------------------------------- loading
 
-@gc_paused()  # tens of thousands of long-lived values: the collector's rescans cost half the time
-def load_dataset(data_dir: Path, display_root: str | None = None, split: bool = False) -> Dataset:
-    """Load and check every file of a data folder; raise DataError listing all problems.
-
-    split: read the largest file in two halves side by side, the second in a forked process (see _load_split);
-    the result is the same, and any problem sends the whole folder through the one-process path, which says
-    where each problem is."""
+def load_dataset(data_dir: Path, display_root: str | None = None) -> Dataset:
+    """Load and check every file of a data folder; raise DataError listing all problems."""
     data_dir = Path(data_dir)
     root = display_root if display_root is not None else str(data_dir)
-    if split and hasattr(os, "fork"):
-        ds = _load_split(data_dir, root)
-        if ds is not None:
-            return ds
     problems: list[Problem] = []
     unreadable: set[str] = set()
     records: dict[str, list] = {}
@@ -257,120 +247,6 @@ def _records(kind: str, loaded: Any, display: str, problems: list[Problem]
         records.append(record)
         raw.append((item, record))
     return records, raw
-
-
-# --------------------------------------------------------------------------- one file in two halves
-
-# A smaller file is read in one piece. Measured here: the halves took 32 ms instead of 38 for 100 synthetic
-# collectibles (94 KB), 212 instead of 283 for 1,000 (0.9 MB), 1.3-1.7 s instead of 2.2-2.4 for 10,000.
-SPLIT_BYTES = 256 * 1024
-_ITEM_START = re.compile(r"^- ", re.MULTILINE)
-
-
-@dataclass
-class _Part:
-    """What the checks across records need of a valid part of the data: its records, their ids, and the
-    references it makes, as (id, kinds it may name)."""
-
-    records: list[BaseModel]
-    ids: list[Any]
-    refs: set[tuple[str, str]]
-
-
-def _part(kind: str, loaded: Any, display: str) -> _Part | None:
-    """A _Part of loaded YAML; None at the first problem of any kind."""
-    problems: list[Problem] = []
-    got = _records(kind, loaded, display, problems)
-    if got is None or problems:
-        return None
-    records, raw = got
-    refs: set[tuple[str, str]] = set()
-
-    def found(value: str, target: str, *_where: Any) -> None:
-        refs.add((value, target))
-
-    kind_refs = _REFS.get(kind, {})
-    for item, record in raw:
-        _references(item, (), "", kind_refs, found)
-        if _coverage(kind, item, record):
-            return None
-    return _Part(records, [item.get("id") for item, _record in raw], refs)
-
-
-def _text_part(kind: str, text: str, display: str) -> _Part | None:
-    """A _Part of YAML text read on libyaml's path (anything that path leaves to PyYAML: None)."""
-    loaded = read_fast(text, display)
-    return _part(kind, loaded, display) if isinstance(loaded, PosList) and loaded else None
-
-
-def _cut(text: str) -> int | None:
-    """Where a line starts with '- ' (a new record of the top-level list), nearest the middle of the text;
-    None if no such line but the first."""
-    middle = len(text) // 2
-    after = _ITEM_START.search(text, middle)
-    before = [m.start() for m in _ITEM_START.finditer(text, 0, middle)][-1:]
-    cuts = [c for c in before + ([after.start()] if after else []) if c > 0]
-    return min(cuts, key=lambda c: abs(c - middle)) if cuts else None
-
-
-def _load_split(data_dir: Path, root: str) -> Dataset | None:
-    """The Dataset, with the largest file read in two halves at once: the second half in a forked process,
-    the first half and every other file here. None (read it all in one process instead) when that file is
-    small or cannot be cut at a record, and at any problem anywhere: the one-process path then finds every
-    problem and where it is.
-
-    The file is cut where a line starts with '- ' (a new record of the top-level list), nearest its middle.
-    The second half is read after as many empty lines as the first half has, so that its lines keep their
-    numbers. A cut anywhere else (inside a quoted or flow value) leaves the first half unfinished, which fails
-    to parse; an alias in the second half to an anchor in the first fails to resolve: both end in None.
-    """
-    texts: dict[str, str] = {}
-    for kind, (filename, _model, _doc) in KINDS.items():
-        if kind in OPTIONAL_KINDS and not (data_dir / filename).exists():
-            texts[kind] = ""
-            continue
-        try:
-            texts[kind] = (data_dir / filename).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return None
-    big = max(texts, key=lambda k: len(texts[k]))
-    text = texts[big]
-    if len(text) < SPLIT_BYTES:
-        return None
-    cut = _cut(text)
-    if cut is None:
-        return None
-    display = _display(root, KINDS[big][0])
-    tail = "\n" * text.count("\n", 0, cut) + text[cut:]
-    child = Forked(lambda: _text_part(big, tail, display))
-    try:
-        parts: dict[str, list[_Part | None]] = {big: [_text_part(big, text[:cut], display)]}
-        for kind, (filename, _model, _doc) in KINDS.items():
-            if kind != big:
-                try:
-                    loaded = load_yaml_text(texts[kind], _display(root, filename))
-                except LoadError:
-                    parts[kind] = [None]
-                else:
-                    parts[kind] = [_part(kind, loaded, _display(root, filename))]
-    except BaseException:
-        child.kill()
-        raise
-    parts[big].append(child.result())
-    if any(part is None for kind_parts in parts.values() for part in kind_parts):
-        return None
-    ids: dict[str, set[Any]] = {}
-    for kind, kind_parts in parts.items():
-        listed = [rid for part in kind_parts if part is not None for rid in part.ids]
-        ids[kind] = set(listed)
-        if len(ids[kind]) != len(listed) or not all(isinstance(rid, str) for rid in listed):
-            return None
-    for kind_parts in parts.values():
-        for part in kind_parts:
-            for value, target in part.refs:
-                if not any(value in ids[k] for k in target.split("|")):
-                    return None
-    return Dataset(**{kind: [r for part in parts[kind] for r in part.records] for kind in KINDS})
 
 
 # --------------------------------------------------------------------------- across records

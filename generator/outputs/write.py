@@ -113,23 +113,7 @@ def write_all(out: Path, files: dict[str, bytes], known: dict[str, tuple[bytes, 
     old = read_manifest(out)
     report = WriteReport()
     ordered = sorted(files)
-    if known is None and len(ordered) >= FORK_FROM and hasattr(os, "fork"):
-        # Thousands of files at once (a full build): a forked process writes the second half while this one
-        # writes the first (it shares the bytes in memory; threads only fought over the GIL here).
-        half = len(ordered) // 2
-        from generator.forked import Forked
-
-        # If the other process fails, its half is written here (writing is idempotent: unchanged files are
-        # left alone), so that an error such as a full disk is raised as it would be without it.
-        forked = Forked(lambda: _write_files(out, files, ordered[half:], None))
-        try:
-            written = _write_files(out, files, ordered[:half], None)
-        except BaseException:
-            forked.wait()
-            raise
-        written += forked.result()
-    else:
-        written = _write_files(out, files, ordered, known)
+    written = _write_files(out, files, ordered, known)
     report.written = sorted(written)
     report.unchanged = len(ordered) - len(written)
     for rel in sorted(old - set(files)):
@@ -147,7 +131,6 @@ def write_all(out: Path, files: dict[str, bytes], known: dict[str, tuple[bytes, 
     return report
 
 
-FORK_FROM = 4000  # files in one write before a second process writes half of them
 
 
 def _write_files(out: Path, files: dict[str, bytes], names: list[str],

@@ -13,7 +13,6 @@ from markupsafe import Markup
 
 from generator.pages import fmt
 from generator.pages.i18n import N_, Translations
-from generator.memo import remember
 from generator.model.records import Citation, Dataset
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -83,8 +82,6 @@ def number(value: Any, lang: str) -> str:
     return _memo(("n", lang, value.__class__, _exact(value)), lambda: fmt.number(value, lang))
 
 
-_cite_keys_memo: dict[tuple, tuple[Any, Any]] = {}
-_source_line_memo: dict[tuple, tuple[Any, Any]] = {}
 
 
 def _cite_keys(flat: list) -> list[tuple]:
@@ -93,7 +90,6 @@ def _cite_keys(flat: list) -> list[tuple]:
 
 
 _PLAIN_CALLABLES: dict[Any, bool] = {}
-TRACKER_VAR = "__bf_tracker__"  # the render variable holding an incremental build's tracker (incremental.py)
 
 
 class _Context(jinja2.runtime.Context):
@@ -121,13 +117,6 @@ class _Context(jinja2.runtime.Context):
                     return __self.environment.undefined(
                         "value was undefined because a callable raised a StopIteration exception")
         return jinja2.runtime.Context.call(__self, __obj, *args, **kwargs)
-
-    def resolve_or_missing(self, key: str) -> Any:
-        """Jinja's lookup of a template variable; notes the name for an incremental build's tracker."""
-        tracker = self.parent.get(TRACKER_VAR)
-        if tracker is not None:
-            tracker.names.add(key)
-        return jinja2.runtime.Context.resolve_or_missing(self, key)
 
 
 class _MemoryBytecodeCache(jinja2.BytecodeCache):
@@ -356,7 +345,7 @@ class PageHelpers:
         more = ""
         if len(items) == 1 and items[0].__class__ is tuple and len(flat) > CITE_MAX:
             # A chart's or a matrix cell's citations, cited on many pages: their distinct keys, once.
-            unique = remember(_cite_keys_memo, (items[0],), lambda: _cite_keys(flat))
+            unique = self.ds.derived(("cite_keys", id(items[0])), lambda: _cite_keys(flat), owner=items[0])
         else:
             unique = _cite_keys(flat)
         if len(unique) > CITE_MAX:
@@ -380,7 +369,8 @@ class PageHelpers:
 
     def source_line(self, cites: Any) -> str:
         if cites.__class__ is tuple and len(cites) > CITE_MAX:
-            line = remember(_source_line_memo, (cites,), lambda: self._source_line(cites, self.lang), (self.lang,))
+            line = self.ds.derived(("source_line", id(cites), self.lang), lambda: self._source_line(cites, self.lang),
+                                   owner=cites)
         else:
             line = self._source_line(cites, self.lang)
         return self.english(line)

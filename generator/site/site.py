@@ -68,27 +68,46 @@ def zensical_config_for(config: Path, content: Path, site: Path) -> Path:
 
 def build_site(builder: str = "mkdocs", quiet: bool = False, content: Path = DEFAULT_CONTENT,
                site: Path = DEFAULT_SITE) -> int:
-    """Run the site builder for every edition whose config exists; stop at the first failure."""
+    """Run the site builder for every edition whose config exists, the editions side by side (one process
+    each, one per core); the English one builds into a folder of its own, moved to site/en/ at the end, since
+    the Chinese one cleans site/ first."""
+    import shutil
+    import tempfile
+
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     # The English edition lives at SITE_URL/en/ (mkdocs.en.yml reads SITE_URL_EN, as YAML cannot join strings).
     if env.get("SITE_URL") and not env.get("SITE_URL_EN"):
         env["SITE_URL_EN"] = env["SITE_URL"].rstrip("/") + "/en/"
     bindir = Path(sys.executable).parent
-    for lang, config in CONFIGS.items():
-        if not config.exists():
-            continue
-        if builder == "mkdocs":
-            cfg = config_for(config, content, site)
-            cmd = [str(bindir / "mkdocs"), "build", "--strict", "--config-file", str(cfg)]
-            if quiet:
-                cmd.append("--quiet")
-        else:
-            # --clean: start from an empty build cache, so that the output depends on the sources alone.
-            cfg = zensical_config_for(config, content, site)
-            cmd = [str(bindir / "zensical"), "build", "--strict", "--clean", "--config-file", str(cfg)]
-        # The zh edition (site/, cleaned first) builds before the English one (site/en/).
-        result = subprocess.run(cmd, cwd=ROOT, env=env)
-        if result.returncode != 0:
-            print(f"site build failed for the {lang} edition ({config.name})", file=sys.stderr)
-            return result.returncode
-    return 0
+    site = Path(site).resolve()
+    site.parent.mkdir(parents=True, exist_ok=True)
+    aside = Path(tempfile.mkdtemp(prefix=".site-", dir=site.parent))
+    try:
+        running = {}
+        for lang, config in CONFIGS.items():
+            if not config.exists():
+                continue
+            target = aside if lang != "zh" else site
+            if builder == "mkdocs":
+                cfg = config_for(config, content, target)
+                cmd = [str(bindir / "mkdocs"), "build", "--strict", "--config-file", str(cfg)]
+                if quiet:
+                    cmd.append("--quiet")
+            else:
+                # --clean: start from an empty build cache, so that the output depends on the sources alone.
+                cfg = zensical_config_for(config, content, target)
+                cmd = [str(bindir / "zensical"), "build", "--strict", "--clean", "--config-file", str(cfg)]
+            running[lang] = (config, subprocess.Popen(cmd, cwd=ROOT, env=env))
+        failed = 0
+        for lang, (config, proc) in running.items():
+            if proc.wait() != 0:
+                print(f"site build failed for the {lang} edition ({config.name})", file=sys.stderr)
+                failed = failed or proc.returncode
+        if failed:
+            return failed
+        for edition in aside.iterdir():  # en/
+            shutil.rmtree(site / edition.name, ignore_errors=True)
+            edition.rename(site / edition.name)
+        return 0
+    finally:
+        shutil.rmtree(aside, ignore_errors=True)

@@ -1,0 +1,167 @@
+"""Preview both editions while editing: regenerate content/ when data/ or templates/ change, and let
+`mkdocs serve --dirty` (one process per edition) rebuild only the pages whose files changed.
+
+The generator writes only files whose bytes changed, so a dirty rebuild (MkDocs 1.6 skips reading and
+rendering every page whose Markdown is older than its HTML) renders just those pages. A data error leaves
+every page as it was and sets a status file that a small script on every page polls: it shows a banner
+naming file:line until the data is good again.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from generator.errors import BuildError
+from generator.outputs.write import ClashError, WriteReport, _atomic_write, write_all
+from generator.site.site import CONFIGS, ROOT
+
+STATUS = "assets/generated/serve-status.json"
+SCRIPT = "assets/generated/js/serve.js"
+PREFIX = {"zh": "", "en": "en/"}
+
+# Polls the status file beside this script; shows the problems as a banner on top of the page.
+_JS = """(function () {
+  var src = document.currentScript && document.currentScript.src;
+  if (!src) return;
+  var url = src.replace(/js\\/serve\\.js.*$/, "serve-status.json");
+  function show(problems) {
+    var box = document.getElementById("bf-serve-error");
+    if (!problems.length) { if (box) box.remove(); return; }
+    if (!box) {
+      box = document.createElement("div");
+      box.id = "bf-serve-error";
+      box.setAttribute("role", "alert");
+      box.style.cssText = "position:fixed;top:0;left:0;right:0;z-index:10000;background:#b00020;color:#fff;" +
+        "font:14px/1.4 monospace;padding:8px 12px;white-space:pre-wrap;max-height:40vh;overflow:auto";
+      document.body.appendChild(box);
+    }
+    box.textContent = "data/ has problems (the pages show the last good data):\\n" + problems.join("\\n");
+  }
+  function poll() {
+    fetch(url + "?t=" + Date.now(), {cache: "no-store"}).then(function (r) { return r.json(); })
+      .then(function (s) { show(s.problems || []); }).catch(function () {});
+  }
+  poll();
+  setInterval(poll, 1000);
+})();
+"""
+
+
+def serve_files(problems: list[str]) -> dict[str, bytes]:
+    """The banner script and the status file, for both editions."""
+    status = json.dumps({"problems": problems}, ensure_ascii=False).encode("utf-8")
+    out = {}
+    for prefix in PREFIX.values():
+        out[prefix + SCRIPT] = _JS.encode("utf-8")
+        out[prefix + STATUS] = status
+    return out
+
+
+def serve_config(config: Path) -> Path:
+    """The edition's config with the banner script added (written under .cache/configs/)."""
+    text = config.read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^extra_javascript:\n", f"extra_javascript:\n  - {SCRIPT}\n", text, count=1)
+    text = re.sub(r"(?m)^docs_dir: (.*)$", lambda m: f"docs_dir: {ROOT / m.group(1)}", text)
+    text = re.sub(r"(?m)^site_dir: (.*)$", lambda m: f"site_dir: {ROOT / m.group(1)}", text)
+    out = ROOT / ".cache" / "configs" / f"{config.stem}.serve.yml"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    return out
+
+
+def _mtimes(folders: list[Path]) -> dict[str, int]:
+    out = {}
+    for folder in folders:
+        for dirpath, _dirs, names in os.walk(folder):
+            for name in names:
+                path = os.path.join(dirpath, name)
+                try:
+                    out[path] = os.stat(path).st_mtime_ns
+                except OSError:
+                    pass
+    return out
+
+
+class Regeneration:
+    """Regenerate content/ from data/: on success every changed file is written and the banner cleared; on a
+    data error only the status files change (the last good pages stay)."""
+
+    def __init__(self, data: Path, content: Path, display: str = "data", static: bool = True):
+        self.data, self.content, self.display, self.static = Path(data), Path(content), display, static
+        self.known: dict[str, Any] = {}  # what write_all wrote or found last time, so it need not read it again
+
+    def run(self) -> tuple[list[str], WriteReport | None]:
+        """(problems, what was written: None on a problem)."""
+        from generator.model.validate import DataError, load_dataset
+        from generator.pages.build import generate
+
+        try:
+            ds = load_dataset(self.data, self.display)
+            files = generate(ds, static=self.static)
+        except DataError as exc:
+            return self._fail([str(p) for p in exc.problems])
+        except BuildError as exc:
+            return self._fail(str(exc).splitlines())
+        files.update(serve_files([]))
+        try:
+            report = write_all(self.content, files, known=self.known)
+        except ClashError as exc:
+            return self._fail([f"{self.content / rel}: a hand-written file is in the way" for rel in exc.args[0]])
+        return [], report
+
+    def _fail(self, problems: list[str]) -> tuple[list[str], None]:
+        for rel, data in serve_files(problems).items():
+            if rel.endswith(".json"):
+                _atomic_write(self.content / rel, data)
+                self.known.pop(rel, None)
+        return problems, None
+
+
+def serve(data: Path, content: Path, port: int = 8000, interval: float = 0.2) -> int:
+    """Preview the Chinese edition on port and the English one on port + 1 until interrupted."""
+    regen = Regeneration(data, content)
+    problems, _ = regen.run()
+    for line in problems:
+        print(line, file=sys.stderr)
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    mkdocs = str(Path(sys.executable).parent / "mkdocs")
+    servers = []
+    for i, (lang, config) in enumerate(CONFIGS.items()):
+        cmd = [mkdocs, "serve", "--dirty", "-a", f"127.0.0.1:{port + i}", "--config-file", str(serve_config(config))]
+        servers.append(subprocess.Popen(cmd, cwd=ROOT, env=env))
+        print(f"{lang}: http://127.0.0.1:{port + i}/{PREFIX[lang]}", file=sys.stderr)
+    watched = [Path(data), ROOT / "templates", ROOT / "locales"]
+    seen = _mtimes(watched)
+    try:
+        while all(s.poll() is None for s in servers):
+            time.sleep(interval)
+            now = _mtimes(watched)
+            if now == seen:
+                continue
+            seen = now
+            started = time.perf_counter()
+            problems, report = regen.run()
+            for line in problems:
+                print(line, file=sys.stderr)
+            if report is not None:
+                print(f"regenerated in {time.perf_counter() - started:.2f}s: {len(report.written)} files written",
+                      file=sys.stderr)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for s in servers:
+            s.terminate()
+        for s in servers:
+            try:
+                s.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                s.kill()
+                s.wait()
+    return 0
