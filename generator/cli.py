@@ -129,6 +129,7 @@ def parser() -> argparse.ArgumentParser:
 
     w = sub.add_parser("serve", help=cmd_serve.__doc__, description=cmd_serve.__doc__)
     w.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data folder (default: data/)")
+    w.add_argument("--out", type=Path, default=DEFAULT_OUT, help="content folder (default: content/)")
     w.add_argument("--port", type=int, default=8000, help="the Chinese edition's port; the English one's is the next")
     w.set_defaults(func=cmd_serve)
 
@@ -181,7 +182,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """Preview both editions (mkdocs serve --dirty), regenerating content/ when data/ or templates/ change."""
     from generator.site.serve import serve
 
-    return serve(args.data, DEFAULT_OUT, args.port)
+    return serve(args.data, args.out, args.port)
 
 
 def cmd_site(args: argparse.Namespace) -> int:

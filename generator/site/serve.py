@@ -9,6 +9,7 @@ naming file:line until the data is good again.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -20,7 +21,7 @@ from typing import Any
 
 from generator.errors import BuildError
 from generator.outputs.write import ClashError, WriteReport, _atomic_write, write_all
-from generator.site.site import CONFIGS, ROOT
+from generator.site.site import CONFIGS, ROOT, config_for
 
 STATUS = "assets/generated/serve-status.json"
 SCRIPT = "assets/generated/js/serve.js"
@@ -64,13 +65,14 @@ def serve_files(problems: list[str]) -> dict[str, bytes]:
     return out
 
 
-def serve_config(config: Path) -> Path:
-    """The edition's config with the banner script added (written under .cache/configs/)."""
-    text = config.read_text(encoding="utf-8")
+def serve_config(config: Path, content: Path) -> Path:
+    """The edition's config for this content folder, with the banner script added (under .cache/configs/)."""
+    text = config_for(config, content, ROOT / ".cache" / "serve-site").read_text(encoding="utf-8")
     text = re.sub(r"(?m)^extra_javascript:\n", f"extra_javascript:\n  - {SCRIPT}\n", text, count=1)
-    text = re.sub(r"(?m)^docs_dir: (.*)$", lambda m: f"docs_dir: {ROOT / m.group(1)}", text)
-    text = re.sub(r"(?m)^site_dir: (.*)$", lambda m: f"site_dir: {ROOT / m.group(1)}", text)
-    out = ROOT / ".cache" / "configs" / f"{config.stem}.serve.yml"
+    text = re.sub(r"(?m)^docs_dir: (?!/)(.*)$", lambda m: f"docs_dir: {ROOT / m.group(1)}", text)
+    text = re.sub(r"(?m)^site_dir: (?!/)(.*)$", lambda m: f"site_dir: {ROOT / m.group(1)}", text)
+    text = re.sub(r"(?m)^(\s*-\s*|\s*\w+: )content/", lambda m: f"{m.group(1)}{Path(content).resolve()}/", text)
+    out = ROOT / ".cache" / "configs" / f"{config.stem}.{hashlib.sha256(str(content).encode()).hexdigest()[:12]}.serve.yml"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(text, encoding="utf-8")
     return out
@@ -134,7 +136,7 @@ def serve(data: Path, content: Path, port: int = 8000, interval: float = 0.2) ->
     mkdocs = str(Path(sys.executable).parent / "mkdocs")
     servers = []
     for i, (lang, config) in enumerate(CONFIGS.items()):
-        cmd = [mkdocs, "serve", "--dirty", "-a", f"127.0.0.1:{port + i}", "--config-file", str(serve_config(config))]
+        cmd = [mkdocs, "serve", "--dirty", "-a", f"127.0.0.1:{port + i}", "--config-file", str(serve_config(config, content))]
         servers.append(subprocess.Popen(cmd, cwd=ROOT, env=env))
         print(f"{lang}: http://127.0.0.1:{port + i}/{PREFIX[lang]}", file=sys.stderr)
     watched = [Path(data), ROOT / "templates", ROOT / "locales"]
