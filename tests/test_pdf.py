@@ -211,3 +211,14 @@ def test_no_network_fetch_is_attempted_for_a_remote_resource(tmp_path, monkeypat
 def test_a_missing_chart_file_is_not_a_refusal(tmp_path):
     site = _site(tmp_path, extra='<img class="bf-chart-static" src="assets/none.svg">')
     assert pdf.write_pdf(site, "zh").is_file()
+
+
+def test_charts_are_drawn_in_an_installed_font_with_room_at_the_sides():
+    from generator import fonts
+
+    svg = (b'<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50" viewBox="0 0 100 50">'
+           b'<text font-family="Helvetica, Arial, \'Noto Sans CJK SC\', sans-serif">Label</text></svg>')
+    out = pdf.chart_for_print(svg)
+    assert f'width="{100 + 2 * pdf.SVG_PAD}" height="50" viewBox="-{pdf.SVG_PAD} 0 {100 + 2 * pdf.SVG_PAD} 50"'.encode() in out
+    first = next(f for f in ("Helvetica", "Arial", "Noto Sans CJK SC") if f in fonts.system_faces())
+    assert f'font-family="\'{first}\', Helvetica, Arial'.encode() in out

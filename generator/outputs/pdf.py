@@ -14,6 +14,7 @@ from __future__ import annotations
 import mimetypes
 import os
 import posixpath
+import re
 import sys
 import time
 from dataclasses import dataclass, field
@@ -58,6 +59,35 @@ def edition_date() -> str:
     return datetime.fromtimestamp(stamp, timezone.utc).strftime("%Y-%m-%d")
 
 
+SVG_PAD = 24  # px each side of a chart's SVG, for labels that come out wider than they were measured
+
+
+def chart_for_print(svg: bytes) -> bytes:
+    """A chart's static SVG as the PDF draws it: its fonts named as installed, a little room at each side.
+
+    vl-convert lays text out with the first family of a list that it has (its own Liberation Sans among
+    them); WeasyPrint has fontconfig's, which replaces Helvetica and Arial, listed first by the English
+    charts, with DejaVu Sans, much wider: long axis labels ran out of the chart and were cut. So the first
+    installed family of each list is named first (Noto Sans CJK SC here, the PDF's text font), and the view
+    box grows by SVG_PAD at each side for the few pixels that a label may still be wider than measured.
+    """
+    from .. import fonts
+
+    installed = fonts.system_faces()
+
+    def first(m: re.Match) -> bytes:
+        css = m.group(1).decode("utf-8")
+        family = next((f for f in fonts.families(css) if f in installed), None)
+        return m.group(0) if family is None else f'font-family="\'{family}\', {css}"'.encode("utf-8")
+
+    def room(m: re.Match) -> bytes:
+        w, h = float(m.group(1)), float(m.group(2))
+        return f'width="{w + 2 * SVG_PAD:g}" height="{h:g}" viewBox="{-SVG_PAD} 0 {w + 2 * SVG_PAD:g} {h:g}"'.encode()
+
+    svg = re.sub(rb'font-family="([^"]*)"', first, svg)
+    return re.sub(rb'width="([\d.]+)" height="([\d.]+)" viewBox="0 0 \1 \2"', room, svg, count=1)
+
+
 def local_fetcher(*roots: Path):
     """A WeasyPrint url_fetcher that serves files under `roots` and refuses every other URL (network included).
 
@@ -79,7 +109,10 @@ def local_fetcher(*roots: Path):
                     if not path.is_file():  # a missing file of the site: WeasyPrint warns and goes on
                         raise FileNotFoundError(path)
                     kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-                    return URLFetcherResponse(path.as_uri(), body=path.read_bytes(), headers={"Content-Type": kind})
+                    body = path.read_bytes()
+                    if path.suffix == ".svg":
+                        body = chart_for_print(body)
+                    return URLFetcherResponse(path.as_uri(), body=body, headers={"Content-Type": kind})
             self.refused.append(url)
             raise FatalURLFetchingError(f"refused to fetch {url}: the PDF uses files of the built site only")
 
