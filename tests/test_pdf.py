@@ -136,7 +136,8 @@ def _site(tmp: Path, rows: int = 40, extra: str = "") -> Path:
                         + "".join(f"<tr><td>row {i}</td></tr>" for i in range(rows)) + "</tbody></table>"
                         '<p><a href="../../#t">to home</a> <a href="../../collectibles/page/2/">p2</a></p>',
         "comparisons/": '<h1 id="c">对比</h1>',
-        "methodology/": '<h1 id="m">方法</h1>',
+        "methodology/": '<h1 id="m">方法</h1><table><tbody>' + "".join(f"<tr><td>fix {i}</td></tr>" for i in range(rows))
+                        + "</tbody></table>",
     }
     for path, body in pages.items():
         f = tmp / path / "index.html"
@@ -152,6 +153,7 @@ def test_document_takes_the_chosen_pages_cuts_long_tables_and_points_links_insid
     assert ed.url == "https://example.org/brief/" and ed.name == "简报"
     html = pdf.document(ed, "2026-01-02")
     assert html.count("<tr><td>row") == pdf.TABLE_ROWS
+    assert html.count("<tr><td>fix") == 40, "the methodology page (its corrections log) is never cut"
     assert f"row {pdf.TABLE_ROWS - 1}<" in html and f"row {pdf.TABLE_ROWS}<" not in html
     assert "共 40 行" in html and "https://example.org/brief/platforms/a/" in html
     assert 'href="#p-platforms"' in html and 'href="#p-platforms-a"' in html and 'href="#p-home"' in html

@@ -35,6 +35,7 @@ TABLE_ROWS = 25
 # A list longer than this is cut likewise (the home page cites 78 references; at 1,000 collectibles 838, and
 # the PDF took 80 s an edition with them all).
 LIST_ITEMS = 120
+UNCUT = {"methodology/"}
 LABELS = {
     "zh": {"edition": "{date} 版", "more": "PDF 只列出前 {shown} 行，共 {total} 行；全部见 {url}",
            "more_items": "PDF 只列出前 {shown} 条，共 {total} 条；全部见 {url}", "page": "第 {page} 页"},
@@ -264,7 +265,8 @@ def page_section(ed: Edition, page_url: str, included: dict[str, str]) -> ET.Ele
     section.text = article.text
     section.extend(list(article))
     _prune(section)
-    cut = _cut_long(section, ed, page_url)
+    # The methodology page is kept whole: its corrections log and dictionary do not grow with the data.
+    cut = set() if page_url in UNCUT else _cut_long(section, ed, page_url)
     page_dir = file.parent
     for el in section.iter():
         if el is not section and el.get("id"):
