@@ -243,7 +243,7 @@ class CitationRegistry:
         self.sources: dict[str, None] = {}
 
     def note(self, cites: list[Citation], more: int = 0) -> Note:
-        key = (tuple((c.source, c.para, c.quote) for c in cites), more)
+        key = (tuple(sorted((c.source, c.para, c.quote) for c in cites)), more)  # the same citations in any order
         note = self._index.get(key)
         if note is None:
             note = self._index[key] = Note(len(self.notes) + 1, cites, more)
@@ -302,6 +302,10 @@ class PageHelpers:
         if self.lang == "en" and fmt.has_cjk(name):
             return Markup(f'<span lang="zh">{fmt.md(name)}</span>')
         return fmt.md(name)
+
+    def zh_span(self, text: str) -> Markup:
+        """Chinese text inside raw HTML, marked as Chinese (escaped for HTML only)."""
+        return Markup(f'<span lang="zh">{fmt.attr(text)}</span>')
 
     def _(self, message: str) -> Markup:
         # Remembered per Translations object (one per build and language): templates ask for the same few
@@ -402,7 +406,7 @@ class PageHelpers:
                 if len(first) == len(wanted):
                     break
         order = {sid: i for i, sid in enumerate(dict.fromkeys(k[0] for k in unique))}
-        cites = sorted(first.values(), key=lambda c: (order[c.source], c.para))
+        cites = sorted(first.values(), key=lambda c: (order[c.source], c.para))  # stable: first-seen order
         if len(cites) > 1:  # a quote inside a longer one from the same paragraph says nothing more
             cites = [c for c in cites if not any(o.quote != c.quote and c.quote in o.quote and o.para == c.para
                                                  and o.source == c.source for o in cites)]
