@@ -603,7 +603,7 @@ def _base_fingerprint(ds: Dataset, urls: dict, langs: tuple[str, ...], static: b
     """What everything depends on: templates, translations, generator code, page addresses, sources."""
     from .incremental import tree_digest
 
-    return (tree_digest(ROOT / "templates", ROOT / "locales", ROOT / "generator", suffixes=(".j2", ".po", ".py")),
+    return (tree_digest(ROOT / "templates", ROOT / "locales", ROOT / "generator", suffixes=(".j2", ".po", ".py", ".yaml")),
             langs, static, hashlib.sha256(repr(list(urls.items())).encode()).hexdigest(), tuple(ds.sources))
 
 

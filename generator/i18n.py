@@ -253,14 +253,19 @@ class QuoteFileError(ValueError):
     """The quote translations file cannot be read as a mapping of quotes to translations."""
 
 
-@lru_cache(maxsize=None)
 def quote_translations(lang: str) -> dict[str, str]:
-    """Quote -> our translation of it for lang ({} for Chinese, or when the file is missing)."""
-    import yaml
-
+    """Quote -> our translation of it for lang ({} for Chinese, or when the file is missing); read again when
+    the file changes (a long-lived `make serve` sees an added translation)."""
     path = quotes_path(lang)
     if lang == "zh" or not path.exists():
         return {}
+    return _read_quotes(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _read_quotes(path: Path, _mtime: int) -> dict[str, str]:
+    import yaml
+
     try:
         loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as exc:

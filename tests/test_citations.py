@@ -186,9 +186,8 @@ def test_a_broken_translations_file_is_a_clear_error(tmp_path, monkeypatch):
     (tmp_path / "en").mkdir()
     (tmp_path / "en" / "quotes.yaml").write_text('"甲": "a"\n"乙": [b]\n', encoding="utf-8")
     monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
-    i18n.quote_translations.cache_clear()
-    try:
-        with pytest.raises(i18n.QuoteFileError, match=r"quotes.yaml: '乙': quote and translation must both be text"):
-            i18n.quote_translations("en")
-    finally:
-        i18n.quote_translations.cache_clear()
+    with pytest.raises(i18n.QuoteFileError, match=r"quotes.yaml: '乙': quote and translation must both be text"):
+        i18n.quote_translations("en")
+    (tmp_path / "en" / "quotes.yaml").write_text('"甲": "a"\n"乙": ""\n"丙": [\n', encoding="utf-8")
+    with pytest.raises(i18n.QuoteFileError, match=r"quotes.yaml:4:1: not valid YAML"):
+        i18n.quote_translations("en")

@@ -659,9 +659,10 @@
     });
     document.addEventListener("click", function (e) {
       var mark = markOf(e.target);
-      if (mark) { hideNote(); openNote(mark.getAttribute("href").slice(1)); }
+      // Material's instant navigation makes hrefs absolute: the mark's hash names its note.
+      if (mark) { hideNote(); openNote(decodeURIComponent(mark.hash.slice(1))); }
     }, true);
-    window.addEventListener("hashchange", function () { openNote(location.hash.slice(1)); });
+    window.addEventListener("hashchange", function () { openNote(decodeURIComponent(location.hash.slice(1))); });
   }
 
   /* ------------------------------------------------------------------ wiring */
