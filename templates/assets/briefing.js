@@ -609,12 +609,17 @@
       popMark = mark;
     }
     box.hidden = false;
+    // Below the mark, or above it when there is more room there; never past the window's edges.
     var r = mark.getBoundingClientRect();
-    var width = box.offsetWidth, height = box.offsetHeight;
     var viewW = document.documentElement.clientWidth, viewH = window.innerHeight;
+    var below = viewH - r.bottom - 14, above = r.top - 14;
+    box.style.maxHeight = "";
+    var natural = box.offsetHeight;
+    var up = natural > below && above > below;
+    box.style.maxHeight = Math.max(80, Math.min(natural, up ? above : below)) + "px";
+    var width = box.offsetWidth, height = box.offsetHeight;
     var left = Math.max(8, Math.min(r.left, viewW - width - 8));
-    var top = r.bottom + 6;
-    if (top + height > viewH - 8 && r.top - height - 6 > 8) top = r.top - height - 6;
+    var top = up ? r.top - height - 6 : r.bottom + 6;
     box.style.left = (left + window.scrollX) + "px";
     box.style.top = (top + window.scrollY) + "px";
   }
