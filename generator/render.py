@@ -253,10 +253,10 @@ class CitationRegistry:
         return note
 
 
-class Claim:
+class CiteGroup:
     """The citations of one claim gathered while a sentence or cell is written; mark() prints its one mark.
 
-    In a template: {% set claim = h.claim() %} ... {{ claim.add(x.cites) }} ... {{ claim.mark() }}
+    In a template: {% set group = h.cite_group() %} ... {{ group.add(x.cites) }} ... {{ group.mark() }}
     """
 
     def __init__(self, helpers: "PageHelpers"):
@@ -365,9 +365,9 @@ class PageHelpers:
         return Markup(f'<a href="{fmt.attr(self.url(kind, record.id))}">{fmt.attr(self.t(record.name))}</a>')
 
     # --- citations
-    def claim(self) -> Claim:
-        """A claim whose citations are gathered as it is written and marked once at its end."""
-        return Claim(self)
+    def cite_group(self) -> CiteGroup:
+        """The citations of a claim, gathered as it is written and marked once at its end."""
+        return CiteGroup(self)
 
     def cite(self, *items: Any) -> Markup:
         """One citation mark for one claim, whatever number of citations (or lists of them) supports it.

@@ -140,13 +140,13 @@ def test_a_claim_on_several_citations_gets_one_mark_and_one_note(helpers):
     assert str(h.cite([])) == "" and str(h.cite(None)) == ""
 
 
-def test_claim_gathers_citations_and_marks_once(helpers):
+def test_a_group_gathers_citations_and_marks_once(helpers):
     h = helpers()
-    claim = h.claim()
-    assert str(claim.add(cite(1, "甲乙"))) == "" and str(claim.add([cite(2, "丙丁")])) == ""
-    assert MARK_RE.fullmatch(str(claim.mark()))
+    group = h.cite_group()
+    assert str(group.add(cite(1, "甲乙"))) == "" and str(group.add([cite(2, "丙丁")])) == ""
+    assert MARK_RE.fullmatch(str(group.mark()))
     assert h.registry.notes[0].cites[1].para == 2
-    assert str(claim.mark()) == "", "a claim is marked once"
+    assert str(group.mark()) == "", "a claim is marked once"
 
 
 def test_a_quote_inside_a_longer_one_of_its_paragraph_is_not_repeated(helpers):
