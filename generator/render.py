@@ -411,7 +411,7 @@ class PageHelpers:
             cites = [c for c in cites if not any(o.quote != c.quote and c.quote in o.quote and o.para == c.para
                                                  and o.source == c.source for o in cites)]
         n = self.registry.note(cites, more).number
-        return Markup(f'<sup class="bf-cites"><a class="bf-cite" href="#cite-{n}" '
+        return Markup(f'<sup><a class="bf-cite" href="#cite-{n}" '
                       f'aria-describedby="cite-{n}-q">[{n}]</a></sup>')
 
     def quote_en(self, quote: str) -> str:

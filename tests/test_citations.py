@@ -14,10 +14,10 @@ from generator.model import Citation
 from generator.pages import url_map
 from generator.render import CITE_MAX, CITE_SHOWN, PageHelpers
 
-MARK = r'<sup class="bf-cites"><a class="bf-cite" href="#cite-(\d+)" aria-describedby="cite-\1-q">\[\1\]</a></sup>'
+MARK = r'<sup><a class="bf-cite" href="#cite-(\d+)" aria-describedby="cite-\1-q">\[\1\]</a></sup>'
 MARK_RE = re.compile(MARK)
 # The end of a sentence: full-width 。！？, or . ! ? followed (after a mark, if any) by a space or the end.
-END_RE = re.compile(r'[。！？]|[.!?](?=(?:<sup class="bf-cites">.*?</sup>)?(?:\s|$))')
+END_RE = re.compile(r'[。！？]|[.!?](?=(?:<sup>.*?</sup>)?(?:\s|$))')
 
 
 def body(md: str) -> str:
@@ -57,7 +57,7 @@ def pages(generated) -> dict[str, str]:
 # --------------------------------------------------------------------------- the checker itself
 
 def test_the_checker_finds_two_marks_in_one_cell_or_sentence():
-    one = '<sup class="bf-cites"><a class="bf-cite" href="#cite-1" aria-describedby="cite-1-q">[1]</a></sup>'
+    one = '<sup><a class="bf-cite" href="#cite-1" aria-describedby="cite-1-q">[1]</a></sup>'
     two = one.replace("1", "2")
     assert crowded(f"| a | b{one}、c{two} |") == [f"b{one}、c{two}"]
     assert crowded(f"甲{one}，乙{two}。") and crowded(f"A{one}, B{two}.")

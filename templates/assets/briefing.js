@@ -667,6 +667,10 @@
       // Material's instant navigation makes hrefs absolute: the mark's hash names its note.
       if (mark) { hideNote(); openNote(decodeURIComponent(mark.hash.slice(1))); }
     }, true);
+    // A printed page has no hover: print the notes unfolded.
+    window.addEventListener("beforeprint", function () {
+      Array.prototype.forEach.call(document.querySelectorAll("details.bf-notes"), function (d) { d.open = true; });
+    });
     window.addEventListener("hashchange", function () { openNote(decodeURIComponent(location.hash.slice(1))); });
   }
 
