@@ -191,3 +191,21 @@ def test_a_broken_translations_file_is_a_clear_error(tmp_path, monkeypatch):
     (tmp_path / "en" / "quotes.yaml").write_text('"甲": "a"\n"乙": ""\n"丙": [\n', encoding="utf-8")
     with pytest.raises(i18n.QuoteFileError, match=r"quotes.yaml:4:1: not valid YAML"):
         i18n.quote_translations("en")
+
+
+def test_a_note_on_two_sources_names_each_and_both_are_referenced_once(helpers, dataset):
+    from generator.render import environment
+
+    h = helpers("en")
+    env = environment()
+    env.install_gettext_translations(h.trans, newstyle=True)
+    page = env.from_string('{% from "partials/macros.md.j2" import citations %}'
+                           'A claim.{{ h.cite(a, b) }} Another.{{ h.cite(b) }}\n{{ citations(h, sources, "m/") }}')
+    a = cite(4, "京东的数字藏品交易平台“灵稀”于去年12月17日上线")
+    b = Citation(source="leibao-video-platform-collectibles", para=1, quote="视频平台的数字藏品")
+    out = page.render(h=h, _=h._, a=a, b=b, sources=dataset.index("sources"))
+    assert len(MARK_RE.findall(out)) == 2 and crowded(out) == []
+    assert out.count('id="ref-leibao-2022-06-03"') == 1 and out.count('id="ref-leibao-video-platform-collectibles"') == 1
+    note = re.search(r'<li id="cite-1">(.*?)</li>', out).group(1)
+    assert 'Leibao Pro <span class="bf-para">para. 4</span>' in note and 'Leibao <span class="bf-para">para. 1</span>' in note
+    assert "2 quotes cited on this page" in out
