@@ -156,3 +156,17 @@ def test_the_headline_follows_the_mechanics(dataset):
     home = _home(generate(ds, static=False))
     headline = next(line for line in home.splitlines() if line.startswith("**"))
     assert "反过来" not in headline and "主要随实物商品赠送数字藏品" in headline
+
+
+def test_an_unmarked_not_disclosed_on_the_home_page(dataset):
+    bare = '<span class="bf-nd">未披露</span>'
+    assert [str(p) for p in claims.check_pages(dataset, {"index.md": _page("x", "价格" + bare)})] == [
+        "index.md: line 2: a 未披露 that is not marked as a claim "
+        "(wrap it in h.claim(key, h.nd(), false) so the build can check it)"]
+    assert claims.check_pages(dataset, {"platforms/x/index.md": _page("价格" + bare)}) == []
+
+
+def test_a_value_where_the_data_has_none(dataset):
+    value = ('<span class="bf-claim" data-claim="chain:xiaohongshu-r-space" data-state="disclosed">某链</span>' + CITE)
+    assert [str(p) for p in claims.check_pages(dataset, {"x.md": _page(value)})] == [
+        "x.md: chain:xiaohongshu-r-space: shown as a value, but the data has none"]
