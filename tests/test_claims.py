@@ -109,20 +109,27 @@ def test_a_price_given_to_a_collectible_reaches_home_matrix_and_platform_page(da
 
 def test_removing_the_only_priced_collectible_makes_the_price_not_disclosed(dataset):
     ds = dataset.model_copy(update={"collectibles": [c for c in dataset.collectibles if c.id != "joy-doga"]})
-    home = _home(generate(ds, static=False))
+    files = generate(ds, static=False)
+    home = _home(files)
     assert 'data-claim="price:jd-lingxi" data-state="nd"' in home
     assert 'data-count="platforms-priced" data-value="1"' in home
+    jd = files["platforms/jd-lingxi/index.md"].decode()
+    assert "joy-doga" not in jd and "price-jd-lingxi" not in jd  # no row, no price chart
+    assert 'data-count="collectibles:jd-lingxi" data-value="3"' in files["platforms/index.md"].decode()
 
 
 def test_an_added_platform_appears_in_findings_and_matrix(dataset):
-    p = dataset.platforms[1].model_copy(update={"id": "new-platform", "figures": [], "mechanics": [], "features": []})
+    p = dataset.platforms[1].model_copy(update={"id": "new-platform", "figures": [], "mechanics": [], "features": [],
+                                                "launch": None, "launch_note": None})
     ds = dataset.model_copy(update={"platforms": dataset.platforms + [p]})
     files = generate(ds, static=False)
     home = _home(files)
     assert 'data-claim="price:new-platform" data-state="nd"' in home
     assert 'data-claim="edition:new-platform" data-state="nd"' in home
     assert 'data-count="partners:new-platform" data-value="0"' in home
-    assert "platforms/new-platform/index.md" in files
+    page = files["platforms/new-platform/index.md"].decode()
+    assert 'data-count="partners:new-platform" data-value="0"' in page
+    assert 'data-claim="launch:new-platform" data-state="nd"' in page
 
 
 def test_findings_read_every_record_of_a_platform(dataset):
