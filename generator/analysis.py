@@ -249,7 +249,7 @@ def disclosure(ds: Dataset) -> dict[str, dict[str, Sourced]]:
         row["edition"] = Sourced(bool(ed), union(*(pt.cites for pt in ed)))
         row["price"] = Sourced(bool(pr), union(*(pt.cites for pt in pr)))
         row["brands"] = Sourced("brands" in figs, (figs["brands"].cite,) if "brands" in figs else ())
-        issued = figs.get("collectibles_issued") or figs.get("collectibles_surveyed")
+        issued = figs.get("collectibles_issued")  # a partial survey's count is not the number issued
         row["issued"] = Sourced(issued is not None, (issued.cite,) if issued else ())
         out[p.id] = row
     return out
