@@ -404,6 +404,20 @@ class Values:
     def more_items(self) -> int:
         return max(0, len(self.items) - LIST_MAX)
 
+    def item_range(self) -> Quantity | None:
+        """From the lowest to the highest number stated for its collectibles (unlimited ones left out)."""
+        stated = [pt.quantity for pt in self.items if pt.quantity is not None]
+        if len(stated) == 1:
+            return stated[0]
+        if not stated:
+            return None
+        lo, hi = min(q.low for q in stated), max(q.high for q in stated)
+        # The range keeps the vaguest of its parts: "about" if any is, "our reading" if any is.
+        qualifier = "exact" if all(q.qualifier == "exact" for q in stated) else "about"
+        reading = any(q.reading for q in stated)
+        return Quantity(value=lo, qualifier=qualifier, reading=reading) if lo == hi else \
+            Quantity(min=lo, max=hi, qualifier=qualifier, reading=reading)
+
     def bounds(self) -> tuple[Decimal, Decimal] | None:
         """Lowest and highest stated number (ranges by their ends); None when nothing is stated."""
         nums = [x for pt in self.figures + self.items if pt.quantity is not None for x in (pt.low, pt.high)]

@@ -177,3 +177,12 @@ def test_a_value_where_the_data_has_none(dataset):
     value = ('<span class="bf-claim" data-claim="chain:xiaohongshu-r-space" data-state="disclosed">某链</span>' + CITE)
     assert [str(p) for p in claims.check_pages(dataset, {"x.md": _page(value)})] == [
         "x.md: chain:xiaohongshu-r-space: shown as a value, but the data has none"]
+
+
+def test_a_range_over_collectibles_keeps_the_vaguest_qualifier(dataset):
+    v = an.editions(dataset)["xiaohongshu-r-space"]
+    r = v.item_range()
+    assert (r.min, r.max, r.qualifier, r.reading) == (200, 300, "exact", False)
+    reading = an.Values("x", (), an.editions(dataset)["tmall-digital-collectibles"].items + v.items, ())
+    r = reading.item_range()
+    assert (r.min, r.max, r.qualifier, r.reading) == (100, 1000, "about", True)
