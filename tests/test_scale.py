@@ -19,7 +19,7 @@ from generator import synth
 from generator.build import _dataset_files_by_record, dataset_files, generate
 from generator.cli import main
 from generator.incremental import IncrementalLoader, RenderCache, Regenerator, split_records
-from generator.model import KINDS
+from generator.model import KINDS, OPTIONAL_KINDS
 from generator.site import CONFIGS, config_for
 from generator.validate import DataError, load_dataset
 from generator.write import write_all
@@ -36,7 +36,7 @@ def test_synth_is_deterministic_for_a_seed(tmp_path):
     c = synth.write_synth(tmp_path / "c", 120, platforms=4, seed=8)
     assert a == b
     assert a["collectibles.yaml"] != c["collectibles.yaml"]
-    assert {p.name for p in (tmp_path / "a").iterdir()} == {f for f, _m, _d in KINDS.values()} | {"schema"}
+    assert {p.name for p in (tmp_path / "a").iterdir()} == {f for k, (f, _m, _d) in KINDS.items() if k not in OPTIONAL_KINDS} | {"schema"}
     for name, text in a.items():
         assert (tmp_path / "a" / name).read_text(encoding="utf-8") == text
 
@@ -46,6 +46,8 @@ def test_synth_writes_a_valid_folder_with_the_schema_modeline(tmp_path):
     ds = load_dataset(tmp_path)
     assert (len(ds.collectibles), len(ds.platforms)) == (50, 3)
     for kind, (filename, _model, _doc) in KINDS.items():
+        if kind in OPTIONAL_KINDS:  # synthetic data has no corrections log
+            continue
         first = (tmp_path / filename).read_text(encoding="utf-8").splitlines()[0]
         assert first == f"# yaml-language-server: $schema=schema/{kind}.schema.json"
         assert (tmp_path / "schema" / f"{kind}.schema.json").is_file()
