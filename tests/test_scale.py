@@ -370,3 +370,24 @@ def test_serve_renders_a_new_character_on_a_chart_as_a_full_build_does(tmp_path,
     full = generate(load_dataset(tmp_path / "data"))
     charts = {k: v for k, v in full.items() if "/charts/" in k}
     assert len(charts) > 40 and all((tmp_path / "content" / k).read_bytes() == v for k, v in charts.items())
+
+
+def test_the_pdf_holds_the_same_pages_at_any_size_with_long_tables_and_lists_cut(sites):
+    """At 1,000 collectibles the PDF still holds home, platforms, each platform, comparisons, methodology."""
+    import re
+
+    from generator.outputs import pdf
+
+    site, _sizes = sites[1000]
+    ed = pdf.edition_of(site, "zh")
+    platforms = sorted(p.parent.name for p in (site / "platforms").glob("*/index.html"))
+    assert ed.pages == ["", "platforms/", *[f"platforms/{p}/" for p in platforms], "comparisons/", "methodology/"]
+    html = pdf.document(ed, "2026-01-01")
+    for section in html.split('<section class="bf-pdf-page"')[1:]:
+        if 'id="p-methodology"' in section:
+            continue
+        for table in re.findall(r"<tbody>.*?</tbody>", section, re.S):
+            assert table.count("<tr") <= pdf.TABLE_ROWS
+        for items in re.findall(r"<ol[^>]*>.*?</ol>", section, re.S):
+            assert items.count("<li") <= pdf.LIST_ITEMS
+    assert html.count('class="bf-pdf-more"') >= len(platforms)  # each platform page lists more than the cap
