@@ -130,6 +130,7 @@ class Size:
     plain_mkdocs_seconds: float = 0.0   # the two editions built one after the other with plain mkdocs build
     linkcheck_seconds: float = 0.0
     whole_build_seconds: float = 0.0    # make site: generation (chart cache empty), both editions, link check
+    pdf: dict[str, dict[str, float]] = field(default_factory=dict)   # per edition: seconds, MB, pages
 
 
 def edit_to_browser(data: Path, content: Path, env: dict, port: int = 8765) -> list[dict[str, Any]]:
@@ -217,6 +218,7 @@ def bench_size(n: int, platforms: int, seed: int, work: Path, static: bool = Tru
     if built.returncode:
         raise RuntimeError(f"mkdocs build failed at N={n} (exit {built.returncode})")
     size.site_build = built.figures()
+    size.pdf = pdf_figures(site)
     from generator.site.site import CONFIGS, config_for
 
     plain = 0.0
@@ -253,6 +255,13 @@ def bench_size(n: int, platforms: int, seed: int, work: Path, static: bool = Tru
     size.edits.append({"edit": "one collectible's description, then `python -m generator build` (a new process)",
                        "seconds": round(again.seconds, 2), "report": again.output.strip().splitlines()[-1:]})
     return size
+
+
+def pdf_figures(site: Path) -> dict[str, dict[str, float]]:
+    """Each edition's PDF made again from the built site: seconds, megabytes, pages (generator/outputs/pdf.py)."""
+    from generator.outputs.pdf import measure
+
+    return measure(site, [lang for lang in ("zh", "en") if (site / ("en" if lang == "en" else "") / "index.html").exists()])
 
 
 def check_targets(sizes: list[Size]) -> list[tuple[str, bool, str]]:
@@ -319,6 +328,9 @@ def report(sizes: list[Size]) -> str:
             f"  search index     {', '.join(f'{k}: {v} MB' for k, v in s.search_index_mb.items())}; "
             f"catalogue.json {s.catalogue_json_kb} KB",
         ]
+        if s.pdf:
+            lines.append("  PDF (in the site build) " + "; ".join(
+                f"{lang}: {f['seconds']}s, {f['mb']} MB, {f['pages']} pages" for lang, f in s.pdf.items()))
         for e in s.edits:
             lines.append(f"  edit: {e['edit']}: {e['seconds']}s {' '.join(e.get('report', []))}")
     lines.append("targets:")

@@ -18,7 +18,7 @@ from generator.outputs import claims
 from generator.outputs.assets import _VegaBundle
 from generator.outputs.downloads import catalogue_json, dataset_files, jieba_dictionary
 from generator.pages.context import KIND_LABELS, indexes, source_line_factory
-from generator.pages.i18n import LANGS, translations
+from generator.pages.i18n import LANGS, QuoteFileError, missing_quotes, translations
 from generator.pages.plan import page_count, plan, url_map
 from generator.pages.render import MARKER, PageHelpers, environment
 from generator.progress import progress
@@ -42,8 +42,19 @@ def generate(ds: Dataset, langs: tuple[str, ...] = LANGS, static: bool = True,
         raise
 
 
+def _check_quotes(ds: Dataset, langs: tuple[str, ...]) -> None:
+    """Refuse to build an edition whose quotes are not all translated (before anything is made)."""
+    try:
+        lines = [line for lang in langs for line in missing_quotes(ds, lang)]
+    except QuoteFileError as exc:
+        raise BuildError(str(exc)) from None
+    if lines:
+        raise BuildError("\n".join(lines) + "\n(add each, keyed by the exact Chinese quote, to locales/<lang>/quotes.yaml)")
+
+
 def _generate(ds: Dataset, langs: tuple[str, ...], static: bool, show_progress: bool,
               bundle_job: _VegaBundle) -> dict[str, bytes]:
+    _check_quotes(ds, langs)
     urls, idx, source_line, pages = url_map(ds), indexes(ds), source_line_factory(ds), plan(ds)
     shared = {"notation": an.notation_examples(ds), "kinds": list(KINDS), "dictionary": _dictionary(),
               "kind_labels": KIND_LABELS}
