@@ -68,6 +68,7 @@ def serve_files(problems: list[str]) -> dict[str, bytes]:
 def serve_config(config: Path, content: Path) -> Path:
     """The edition's config for this content folder, with the banner script added (under .cache/configs/)."""
     text = config_for(config, content, ROOT / ".cache" / "serve-site").read_text(encoding="utf-8")
+    text = re.sub(r"(?m)^strict: true$", "strict: false", text)  # MkDocs warns of every dirty build
     text = re.sub(r"(?m)^extra_javascript:\n", f"extra_javascript:\n  - {SCRIPT}\n", text, count=1)
     text = re.sub(r"(?m)^docs_dir: (?!/)(.*)$", lambda m: f"docs_dir: {ROOT / m.group(1)}", text)
     text = re.sub(r"(?m)^site_dir: (?!/)(.*)$", lambda m: f"site_dir: {ROOT / m.group(1)}", text)
