@@ -129,6 +129,9 @@ class Regeneration:
 
 def serve(data: Path, content: Path, port: int = 8000, interval: float = 0.2) -> int:
     """Preview the Chinese edition on port and the English one on port + 1 until interrupted."""
+    import signal
+
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))  # stop the servers too
     regen = Regeneration(data, content)
     problems, _ = regen.run()
     for line in problems:
