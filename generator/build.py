@@ -17,6 +17,7 @@ from typing import Any
 
 from . import analysis as an
 from . import charts as ch
+from . import search
 from . import fmt
 from .load import gc_paused
 from .i18n import LANGS, NP_, QuoteFileError, missing_quotes, translations
@@ -29,6 +30,7 @@ from .errors import BuildError
 from .forked import Forked as _Forked
 from .statics import StaticCharts, hand_spares
 from .write import ClashError, _atomic_write, write_all
+from .outputs.share import edition_files, embed_code, finish_page, site_url
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSET_SRC = ROOT / "templates" / "assets"
@@ -230,22 +232,6 @@ def dataset_files(ds: Dataset) -> dict[str, bytes]:
     return out
 
 
-_jieba_memo: list[tuple[list, bytes]] = []
-
-
-def jieba_dictionary(ds: Dataset) -> bytes:
-    """A jieba user dictionary of every entity name, so search keeps names like 克蕾欧与小酷 whole."""
-    listed = [r.name.zh for kind in ("platforms", "collectibles", "partners") for r in getattr(ds, kind)]
-    listed += [p.platform_name.zh for p in ds.platforms]
-    if _jieba_memo and _jieba_memo[0][0] == listed:  # the same names as last time (an incremental build)
-        return _jieba_memo[0][1]
-    names = set(listed)
-    words = sorted(n.replace(" ", "") for n in names if n and any("\u4e00" <= ch_ <= "\u9fff" for ch_ in n))
-    out = "".join(f"{w} 20000 nz\n" for w in words).encode("utf-8")
-    _jieba_memo[:] = [(listed, out)]
-    return out
-
-
 # --------------------------------------------------------------------------- the build
 
 @gc_paused()  # rendering allocates millions of short-lived acyclic objects: the collector cost 25% here
@@ -353,7 +339,6 @@ def _generate(ds: Dataset, langs: tuple[str, ...], static: bool, show_progress: 
     from .schema import schemas
 
     schema_files = {name: text.encode("utf-8") for name, text in schemas().items()}
-    jieba_dict = jieba_dictionary(ds)
     files: dict[str, bytes] = {}
     missing: dict[str, set[str]] = {}
     urls, idx, _source_line, shared, pages = prepare()
@@ -386,7 +371,6 @@ def _generate(ds: Dataset, langs: tuple[str, ...], static: bool, show_progress: 
     if missing:
         lines = [f"missing {lang} translation: {msg!r}" for lang, msgs in missing.items() for msg in sorted(msgs)]
         raise BuildError("\n".join(lines) + "\n(add them to locales/<lang>/LC_MESSAGES/messages.po)")
-    files[f"{ASSETS}/search/jieba_user_dict.txt"] = jieba_dict
     claims.check(ds, files)  # refuse a site that contradicts itself or the data, before anything is written
     if cache is not None:
         cache.commit()
@@ -456,6 +440,7 @@ def _edition(lang: str, ds: Dataset, idx: dict, urls: dict, source_line: Any, sh
     # first saw, so a shared environment would render the English macros in Chinese.
     env = environment()
     env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(site_url=site_url(lang), embed_code=embed_code)  # chart links (partials/share.md.j2)
     views = {cid: _chart_view(chart, chart_bytes[cid]) for cid, chart in charts.items()}
     files = {f"{prefix}{ASSETS}/data/catalogue.json": catalogue_json(ds, idx, lang, trans, cache)}
     if cache is not None:
@@ -463,6 +448,7 @@ def _edition(lang: str, ds: Dataset, idx: dict, urls: dict, source_line: Any, sh
     pages_files, records, missing = render_edition(lang, pages, env, trans, ds, idx, urls, source_line, charts,
                                                    site_chart_ids, shared, bar, cache)
     files.update(pages_files)
+    files.update(edition_files(lang, ds, idx, charts, site_chart_ids, source_line, pages, pages_files, trans))
     kept = cache.kept_charts(lang) if cache is not None else None
     rows = {k: v for k, v in cache.rows.items() if k[0] == lang} if cache is not None and forked else {}
     edition = _Edition(files, chart_bytes, missing, records, views, kept, rows=rows, statics=statics)
@@ -500,7 +486,9 @@ def render_edition(lang: str, pages: list, env: Any, trans: Any, ds: Dataset, id
             ds=p_ds, idx=p_idx, lang=lang, h=helpers, _=helpers._, charts=p_charts, site_charts=site_chart_ids,
             page=page, assets=helpers.page_url_to(f"{ASSETS}/"), ch=ch, an=an, **{TRACKER_VAR: tracker},
             **shared, **page.context)
-        data = _mark(_tidy(text)).encode("utf-8")
+        text = search.with_marks(_tidy(text), page.title_key, lang, p_idx)  # kind, platforms, names for Pagefind
+        body, meta = finish_page(env, text, page, lang, p_ds, _title(text))  # citation, share metadata
+        data = _mark(body, meta).encode("utf-8")
         out[prefix + page.file] = data
         if tracker is not None:
             records[(lang, page.file)] = (cache.entry(page, tracker, data), False)
@@ -680,17 +668,29 @@ def _catalogue_row(c: Any, idx: dict, lang: str, trans: Any) -> list:
     ]
 
 
-def _mark(text: str) -> str:
-    """Front matter with the page's title, then the generated-file marker, then the page.
-
-    The title is the H1's text as HTML (Markdown escapes removed, entities kept), so that a name such as
-    <script> stays escaped where the theme prints the title unescaped (<title>, the header).
-    """
-    head = text.partition("\n")[0]
+def _title(text: str) -> str:
+    """The H1's text as HTML (citation marks, an attribute list, emphasis and Markdown escapes removed,
+    entities kept), or ''."""
+    head = text.lstrip("\n").partition("\n")[0]
     if not head.startswith("# "):
+        return ""
+    head = re.sub(r"\s*\{:[^}]*\}\s*$", "", re.sub(r"<sup>.*?</sup>", "", head[2:]))
+    head = re.sub(r"(?<!\\)\*\*", "", head)
+    return re.sub(r"<[^>]+>", "", re.sub(r"\\(.)", r"\1", head)).strip()
+
+
+def _mark(text: str, meta: dict | None = None) -> str:
+    """Front matter with the page's title (and meta: description, share image, citation), then the
+    generated-file marker, then the page; each value one line of JSON (which YAML reads).
+
+    The title is the H1's text as HTML (see _title), so that a name such as <script> stays escaped where the
+    theme prints the title unescaped (<title>, the header); so is the description (Material prints it too).
+    """
+    title = _title(text)
+    if not title:
         return f"{MARKER}\n{text}"
-    title = re.sub(r"<[^>]+>", "", re.sub(r"\\(.)", r"\1", head[2:])).strip()
-    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n{MARKER}\n{text}"
+    extra = "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in (meta or {}).items())
+    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n{extra}---\n{MARKER}\n{text}"
 
 
 def _tidy(text: str) -> str:
