@@ -7,12 +7,13 @@ import re
 
 import pytest
 
-from generator import i18n
-from generator.build import generate, source_line_factory
+from generator.pages import i18n
+from generator.pages.build import generate
+from generator.pages.context import source_line_factory
 from generator.errors import BuildError
-from generator.model import Citation
-from generator.pages import url_map
-from generator.render import CITE_MAX, CITE_SHOWN, PageHelpers
+from generator.model.records import Citation
+from generator.pages.plan import url_map
+from generator.pages.render import CITE_MAX, CITE_SHOWN, PageHelpers
 
 MARK = r'<sup><a class="bf-cite" href="#cite-(\d+)" aria-describedby="cite-\1-q">\[\1\]</a></sup>'
 MARK_RE = re.compile(MARK)
@@ -194,7 +195,7 @@ def test_a_broken_translations_file_is_a_clear_error(tmp_path, monkeypatch):
 
 
 def test_a_note_on_two_sources_names_each_and_both_are_referenced_once(helpers, dataset):
-    from generator.render import environment
+    from generator.pages.render import environment
 
     h = helpers("en")
     env = environment()

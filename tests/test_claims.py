@@ -1,4 +1,4 @@
-"""The build refuses a site that contradicts itself or the data (generator/claims.py): one test per check,
+"""The build refuses a site that contradicts itself or the data (generator/outputs/claims.py): one test per check,
 each with a dataset or a page set that trips it, and the findings follow the data when it changes."""
 
 from __future__ import annotations
@@ -161,7 +161,7 @@ def test_the_headline_follows_the_mechanics(dataset):
     assert [p.id for p in an.main_finding(ds).sale] == []
     assert [p.id for p in an.main_finding(dataset).sale] == ["xiaohongshu-r-space"]
     home = _home(generate(ds, static=False))
-    headline = next(line for line in home.splitlines() if line.startswith("**"))
+    headline = next(line for line in home.splitlines() if line.startswith("# ") and "bf-headline" in line)
     assert "反过来" not in headline and "主要随实物商品赠送数字藏品" in headline
 
 

@@ -216,7 +216,7 @@ def test_a_missing_chart_file_is_not_a_refusal(tmp_path):
 
 
 def test_charts_are_drawn_in_an_installed_font_with_room_at_the_sides():
-    from generator import fonts
+    from generator.charts import fonts
 
     svg = (b'<svg xmlns="http://www.w3.org/2000/svg" width="100" height="50" viewBox="0 0 100 50">'
            b'<text font-family="Helvetica, Arial, \'Noto Sans CJK SC\', sans-serif">Label</text></svg>')

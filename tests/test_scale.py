@@ -1,6 +1,6 @@
 """Scale: synthetic data, page size that does not grow with the data, and regeneration after a one-record edit.
 
-Synthetic data only (generator/synth.py, in temporary folders); no timing assertions: `make bench` measures.
+Synthetic data only (generator/dev/synth.py, in temporary folders); no timing assertions: `make bench` measures.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ runtime's threads do not survive a fork. So conversions run in a separate Python
 `python -m generator.charts.statics`: it never forks and works beside page rendering on another core.
 
 A process renders with small subsets of the fonts its specs name, found first through FONTCONFIG_FILE
-(generator/fonts.py): with the full Noto CJK files, vl-convert's reopening of the font for every glyph was
+(generator/charts/fonts.py): with the full Noto CJK files, vl-convert's reopening of the font for every glyph was
 half of the cost. Specs that need characters a process's subsets lack go to a new process.
 
 Each rendering is cached in .cache/charts by a digest of its spec, the vl-convert version and how renderings
@@ -63,7 +63,7 @@ def converter_version() -> str:
     return _CONVERTER_VERSION[0]
 
 
-# How renderings are made, beside the converter's version: with font subsets (generator/fonts.py).
+# How renderings are made, beside the converter's version: with font subsets (generator/charts/fonts.py).
 RENDERING = "font subsets 1"
 
 
@@ -196,7 +196,7 @@ class Renderer:
     """Rendering processes, started on first use. Batches go in; a thread per process files the answers,
     which come back in order, under their batch. Submit, go on with other work, then wait for the batch.
 
-    A process renders with subsets of the fonts its specs name (generator/fonts.py); specs that need a
+    A process renders with subsets of the fonts its specs name (generator/charts/fonts.py); specs that need a
     character or a font list its subsets lack go to a new process (subset for both), while the old one
     finishes what it was given.
     """

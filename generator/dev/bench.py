@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from generator.dev import search_bench
 from generator.progress import progress
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -124,12 +125,13 @@ class Size:
     median_page_kb: float = 0.0
     largest_page_kb: float = 0.0
     largest_page: str = ""
-    search_index_mb: dict[str, float] = field(default_factory=dict)
     catalogue_json_kb: float = 0.0
+    search: dict[str, Any] = field(default_factory=dict)  # Pagefind bundles, bytes and time to a first result
     edits: list[dict[str, Any]] = field(default_factory=list)
     plain_mkdocs_seconds: float = 0.0   # the two editions built one after the other with plain mkdocs build
     linkcheck_seconds: float = 0.0
     whole_build_seconds: float = 0.0    # make site: generation (chart cache empty), both editions, link check
+    share: dict[str, float] = field(default_factory=dict)             # share images and citations (share_figures)
     pdf: dict[str, dict[str, float]] = field(default_factory=dict)   # per edition: seconds, MB, pages
 
 
@@ -243,18 +245,50 @@ def bench_size(n: int, platforms: int, seed: int, work: Path, static: bool = Tru
     size.median_page_kb = round(statistics.median(s for s, _ in sizes) / 1024, 1)
     size.largest_page_kb = round(sizes[-1][0] / 1024, 1)
     size.largest_page = sizes[-1][1]
-    size.search_index_mb = {str(p.parent.parent.relative_to(site)) or ".": round(p.stat().st_size / 1e6, 1)
-                            for p in site.rglob("search_index.json")}
+    size.search = search_bench.figures(site, data)  # a reader's search in Chromium (generator/dev/search_bench.py)
     catalogue = content / "assets" / "generated" / "data" / "catalogue.json"
     size.catalogue_json_kb = round(catalogue.stat().st_size / 1024, 1) if catalogue.exists() else 0.0
     # An edit while `make serve` runs: saved file to served page.
     size.edits = edit_to_browser(data, content, env)
     text = (data / "collectibles.yaml").read_text(encoding="utf-8")
     (data / "collectibles.yaml").write_text(text.replace("是一件", "是一件（再次编辑）", 1), encoding="utf-8")
+    size.share = share_figures(data, work)
     again = run_process(build_cmd[:-1], env=env, capture=True)
     size.edits.append({"edit": "one collectible's description, then `python -m generator build` (a new process)",
                        "seconds": round(again.seconds, 2), "report": again.output.strip().splitlines()[-1:]})
     return size
+
+
+def share_figures(data: Path, work: Path) -> dict[str, float]:
+    """What sharing and citing cost at this size, in this process: the share images and chart pages of both
+    editions with an empty image cache and a filled one, and the "cite this page" blocks of every page."""
+    from generator.model.validate import load_dataset
+    from generator.outputs.share import ShareImages, edition_files, finish_page
+    from generator.pages.build import _charts
+    from generator.pages.context import indexes, source_line_factory
+    from generator.pages.i18n import LANGS, translations
+    from generator.pages.plan import plan
+    from generator.pages.render import environment
+
+    ds = load_dataset(data)
+    idx, pages, source_line = indexes(ds), plan(ds), source_line_factory(ds)
+    editions = {lang: (translations(lang), *_charts(ds, lang, translations(lang), source_line)) for lang in LANGS}
+    out: dict[str, float] = {"pages": len(pages) * len(LANGS)}
+    for run in ("cold", "warm"):
+        images = ShareImages(work / "share-cache")
+        started = time.perf_counter()
+        for lang, (trans, charts, site_ids, _bytes, _specs) in editions.items():
+            edition_files(lang, ds, idx, charts, site_ids, source_line, pages, {}, trans, images)
+        out[f"images_{run}_seconds"] = round(time.perf_counter() - started, 2)
+        out[f"images_{run}_made"] = images.made
+    started = time.perf_counter()
+    for lang, (trans, *_rest) in editions.items():
+        env = environment()
+        env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
+        for page in pages:
+            finish_page(env, "# t\n\nx\n", page, lang, ds, page.title_key)
+    out["cite_blocks_seconds"] = round(time.perf_counter() - started, 2)
+    return out
 
 
 def pdf_figures(site: Path) -> dict[str, dict[str, float]]:
@@ -285,6 +319,9 @@ def check_targets(sizes: list[Size]) -> list[tuple[str, bool, str]]:
         (f"no page > {TARGETS['largest_page_mb']} MB", big.largest_page_kb <= TARGETS["largest_page_mb"] * 1024,
          f"{big.largest_page_kb} KB ({big.largest_page})"),
     ]
+    met, fig = search_bench.meets_targets(big.search.get("searches", []))
+    out.append((f"a search's first result after <= {search_bench.TARGETS['first_result_kb']} KB and "
+                f"<= {search_bench.TARGETS['first_result_seconds']} s at N={big.collectibles}", met, fig))
     if len(sizes) > 1:
         growth = big.ms_per_page / small.ms_per_page
         out.append((f"time per page at N={big.collectibles} <= {TARGETS['per_page_growth']} x N={small.collectibles}",
@@ -325,9 +362,14 @@ def report(sizes: list[Size]) -> str:
             f"(generation + build)",
             f"  site size        {s.site_mb:>8} MB  median page {s.median_page_kb} KB, largest {s.largest_page_kb} KB "
             f"({s.largest_page})",
-            f"  search index     {', '.join(f'{k}: {v} MB' for k, v in s.search_index_mb.items())}; "
-            f"catalogue.json {s.catalogue_json_kb} KB",
+            f"  catalogue.json   {s.catalogue_json_kb} KB",
         ]
+        lines += search_bench.report_lines(s.search.get("bundles", {}), s.search.get("searches", []))
+        if s.share:
+            sh = s.share
+            lines.append(f"  share images     {sh['images_cold_seconds']:>8}s  {sh['images_cold_made']} images and the chart "
+                         f"pages, cache empty; {sh['images_warm_seconds']}s cache filled; cite blocks of "
+                         f"{int(sh['pages'])} pages {sh['cite_blocks_seconds']}s")
         if s.pdf:
             lines.append("  PDF (in the site build) " + "; ".join(
                 f"{lang}: {f['seconds']}s, {f['mb']} MB, {f['pages']} pages" for lang, f in s.pdf.items()))

@@ -1,6 +1,6 @@
 """The dataset as a Frictionless Data Package: one CSV per kind and a datapackage.json describing them.
 
-Columns come from the models (generator/model.py), not from whatever keys the records happen to have, so
+Columns come from the models (generator/model/records.py), not from whatever keys the records happen to have, so
 a CSV's header is the same whatever the data: nested parts are flattened with dotted names
 (`price.value`, `name.zh`), a part that is null leaves its columns empty, and lists are JSON arrays in one
 cell (Table Schema's `array` type, whose CSV form is JSON). Each field carries the model's description

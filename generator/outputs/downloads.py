@@ -1,4 +1,4 @@
-"""The dataset as downloads (JSON, Data Package), the catalogue's rows, the search dictionary."""
+"""The dataset as downloads (JSON, Data Package), the catalogue's rows."""
 
 from __future__ import annotations
 
@@ -17,16 +17,6 @@ def dataset_files(ds: Dataset) -> dict[str, bytes]:
     whole = ds.model_dump(mode="json")
     out = {"dataset.json": json.dumps(whole, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8")}
     out.update(datapackage_files(ds, whole))
-    return out
-
-
-def jieba_dictionary(ds: Dataset) -> bytes:
-    """A jieba user dictionary of every entity name, so search keeps names like 克蕾欧与小酷 whole."""
-    listed = [r.name.zh for kind in ("platforms", "collectibles", "partners") for r in getattr(ds, kind)]
-    listed += [p.platform_name.zh for p in ds.platforms]
-    names = set(listed)
-    words = sorted(n.replace(" ", "") for n in names if n and any("\u4e00" <= ch_ <= "\u9fff" for ch_ in n))
-    out = "".join(f"{w} 20000 nz\n" for w in words).encode("utf-8")
     return out
 
 

@@ -16,12 +16,14 @@ from generator.load.read import gc_paused
 from generator.model.records import KINDS, Dataset
 from generator.outputs import claims
 from generator.outputs.assets import _VegaBundle
-from generator.outputs.downloads import catalogue_json, dataset_files, jieba_dictionary
+from generator.outputs.downloads import catalogue_json, dataset_files
+from generator.outputs.share import edition_files, embed_code, finish_page, site_url
 from generator.pages.context import KIND_LABELS, indexes, source_line_factory
 from generator.pages.i18n import LANGS, QuoteFileError, missing_quotes, translations
 from generator.pages.plan import page_count, plan, url_map
 from generator.pages.render import MARKER, PageHelpers, environment
 from generator.progress import progress
+from generator.site import search
 
 ROOT = Path(__file__).resolve().parents[2]
 ASSET_SRC = ROOT / "templates" / "assets"
@@ -72,8 +74,11 @@ def _generate(ds: Dataset, langs: tuple[str, ...], static: bool, show_progress: 
             for lang, (trans, charts, site_chart_ids, _files, _statics) in editions.items():
                 prefix = EDITION_PREFIX[lang]
                 files[f"{prefix}{ASSETS}/data/catalogue.json"] = catalogue_json(ds, idx, lang, trans)
-                files.update(render_edition(lang, pages, trans, ds, idx, urls, source_line, charts,
-                                            site_chart_ids, shared, bar))
+                pages_files = render_edition(lang, pages, trans, ds, idx, urls, source_line, charts,
+                                             site_chart_ids, shared, bar)
+                files.update(pages_files)
+                files.update(edition_files(lang, ds, idx, charts, site_chart_ids, source_line, pages,
+                                           pages_files, trans))
                 if trans.missing:
                     missing[lang] = set(trans.missing)
         downloads = dataset_files(ds)
@@ -103,7 +108,6 @@ def _generate(ds: Dataset, langs: tuple[str, ...], static: bool, show_progress: 
     if missing:
         lines = [f"missing {lang} translation: {msg!r}" for lang, msgs in missing.items() for msg in sorted(msgs)]
         raise BuildError("\n".join(lines) + "\n(add them to locales/<lang>/LC_MESSAGES/messages.po)")
-    files[f"{ASSETS}/search/jieba_user_dict.txt"] = jieba_dictionary(ds)
     claims.check(ds, files)  # refuse a site that contradicts itself or the data, before anything is written
     return files
 
@@ -121,6 +125,7 @@ def render_edition(lang: str, pages: list, trans: Any, ds: Dataset, idx: dict, u
     # first saw, so a shared environment would render the English macros in Chinese.
     env = environment()
     env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(site_url=site_url(lang), embed_code=embed_code)  # chart links (partials/share.md.j2)
     prefix = EDITION_PREFIX[lang]
     out: dict[str, bytes] = {}
     for page in pages:
@@ -128,7 +133,9 @@ def render_edition(lang: str, pages: list, trans: Any, ds: Dataset, idx: dict, u
         text = env.get_template(page.template).render(
             ds=ds, idx=idx, lang=lang, h=helpers, _=helpers._, charts=charts, site_charts=site_chart_ids,
             page=page, assets=helpers.page_url_to(f"{ASSETS}/"), ch=ch, an=an, **shared, **page.context)
-        out[prefix + page.file] = _mark(_tidy(text)).encode("utf-8")
+        text = search.with_marks(_tidy(text), page.title_key, lang, idx)  # kind, platforms, names for Pagefind
+        body, meta = finish_page(env, text, page, lang, ds, _title(text))  # citation, share metadata
+        out[prefix + page.file] = _mark(body, meta).encode("utf-8")
         bar.update(1)
     return out
 
@@ -151,17 +158,29 @@ def _charts(ds: Dataset, lang: str, trans: Any, source_line: Any
     return charts, site_chart_ids, made, specs
 
 
-def _mark(text: str) -> str:
-    """Front matter with the page's title, then the generated-file marker, then the page.
-
-    The title is the H1's text as HTML (Markdown escapes removed, entities kept), so that a name such as
-    <script> stays escaped where the theme prints the title unescaped (<title>, the header).
-    """
-    head = text.partition("\n")[0]
+def _title(text: str) -> str:
+    """The H1's text as HTML (citation marks, an attribute list, emphasis and Markdown escapes removed,
+    entities kept), or ''."""
+    head = text.lstrip("\n").partition("\n")[0]
     if not head.startswith("# "):
+        return ""
+    head = re.sub(r"\s*\{:[^}]*\}\s*$", "", re.sub(r"<sup>.*?</sup>", "", head[2:]))
+    head = re.sub(r"(?<!\\)\*\*", "", head)
+    return re.sub(r"<[^>]+>", "", re.sub(r"\\(.)", r"\1", head)).strip()
+
+
+def _mark(text: str, meta: dict | None = None) -> str:
+    """Front matter with the page's title (and meta: description, share image, citation), then the
+    generated-file marker, then the page; each value one line of JSON (which YAML reads).
+
+    The title is the H1's text as HTML (see _title), so that a name such as <script> stays escaped where the
+    theme prints the title unescaped (<title>, the header); so is the description (Material prints it too).
+    """
+    title = _title(text)
+    if not title:
         return f"{MARKER}\n{text}"
-    title = re.sub(r"<[^>]+>", "", re.sub(r"\\(.)", r"\1", head[2:])).strip()
-    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n{MARKER}\n{text}"
+    extra = "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in (meta or {}).items())
+    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n{extra}---\n{MARKER}\n{text}"
 
 
 def _tidy(text: str) -> str:

@@ -328,7 +328,7 @@ class PageHelpers:
 
     def claim(self, key: str, body: Any, disclosed: bool = True) -> Markup:
         """A stated value or an absence, marked with what it is about, for the build's consistency checks
-        (generator/claims.py): a value must carry a citation, an absence must match the data."""
+        (generator/outputs/claims.py): a value must carry a citation, an absence must match the data."""
         state = "disclosed" if disclosed else "nd"
         return Markup(f'<span class="bf-claim" data-claim="{fmt.attr(key)}" data-state="{state}">') + \
             fmt.md(body) + Markup("</span>")

@@ -29,6 +29,7 @@ def config_for(config: Path, content: Path, site: Path) -> Path:
     edition_docs = content / "en" if config.name == "mkdocs.en.yml" else content
     text = re.sub(r"(?m)^docs_dir: .*$", f"docs_dir: {edition_docs}", text)
     text = re.sub(r"(?m)^site_dir: .*$", f"site_dir: {edition_site}", text)
+    text = re.sub(r"(?m)^  custom_dir: .*$", f"  custom_dir: {ROOT / 'overrides'}", text)
     text = text.replace("content/assets/generated/", f"{content}/assets/generated/")
     text = text.replace("content/en/assets/generated/", f"{content}/en/assets/generated/")
     key = hashlib.sha256(f"{config}:{content}:{site}".encode()).hexdigest()[:16]
@@ -61,6 +62,7 @@ def zensical_config_for(config: Path, content: Path, site: Path) -> Path:
     edition_site = site / "en" if config.name == "mkdocs.en.yml" else site
     edition_docs = content / "en" if config.name == "mkdocs.en.yml" else content
     text = re.sub(r"(?m)^docs_dir: .*$", f"docs_dir: {os.path.relpath(edition_docs, folder)}", text)
+    text = re.sub(r"(?m)^  custom_dir: .*$", f"  custom_dir: {os.path.relpath(ROOT / 'overrides', folder)}", text)
     text = re.sub(r"(?m)^site_dir: .*$", f"site_dir: {os.path.relpath(edition_site, folder)}", text)
     out = folder / f".{config.stem}.zensical.yml"
     out.write_text(text, encoding="utf-8")
@@ -71,7 +73,8 @@ def build_site(builder: str = "mkdocs", quiet: bool = False, content: Path = DEF
                site: Path = DEFAULT_SITE) -> int:
     """Run the site builder for every edition whose config exists, the editions side by side (one process
     each, one per core); the English one builds into a folder of its own, moved to site/en/ at the end, since
-    the Chinese one cleans site/ first. Then the steps that read the built site (PDFs)."""
+    the Chinese one cleans site/ first (Zensical builds them one after the other). Then the steps that read
+    the built site: the search index, the PDFs."""
     import shutil
     import tempfile
 
@@ -103,6 +106,8 @@ def build_site(builder: str = "mkdocs", quiet: bool = False, content: Path = DEF
                 cfg = zensical_config_for(config, content, target)
                 cmd = [str(bindir / "zensical"), "build", "--strict", "--clean", "--config-file", str(cfg)]
             running[lang] = (config, subprocess.Popen(cmd, cwd=ROOT, env=env))
+            if builder != "mkdocs":  # Zensical's build cache is one per project folder: one edition at a time
+                running[lang][1].wait()
         failed = 0
         for lang, (config, proc) in running.items():
             if proc.wait() != 0:
@@ -115,5 +120,9 @@ def build_site(builder: str = "mkdocs", quiet: bool = False, content: Path = DEF
             edition.rename(site / edition.name)
     finally:
         shutil.rmtree(aside, ignore_errors=True)
-    # Steps that read the built site go here, in order: the PDFs (h18), then search indexing and share images.
+    from generator.site.search import index_site
+
+    if index_site(site, quiet):  # Pagefind: one index per edition, from the built HTML, under either builder
+        return 1
+    # The briefing as one PDF per edition, from the built pages.
     return write_pdfs(site, [lang for lang, config in CONFIGS.items() if config.exists()], quiet=quiet)
