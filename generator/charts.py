@@ -265,18 +265,13 @@ def price_chart(ctx: Ctx, platform: str | None = None) -> Chart | None:
                         "CNY", (_("价格（元）"), _("价格（元，对数刻度）")), _("价格"))
 
 
-# Partner types a partners chart counts: others' IPs, brands, institutions and virtual humans. Technology
-# providers and business units are mostly the platform's own group (京东云, 天猫超级品牌日): not counted.
-CHART_PARTNER_TYPES = ("ip", "brand", "cultural_institution", "virtual_human")
-
-
 def partners_chart(ctx: Ctx) -> Chart | None:
     """Partners the source names, per platform and type (counts of named partners only), sorted by count."""
     _ = ctx._
     matrix = ctx.an(an.partners_by_type)
     rows, cites = [], []
     for pid, by_type in matrix.items():
-        for t in CHART_PARTNER_TYPES:
+        for t in PARTNER_TYPES:
             if t in by_type:
                 names = [ctx.t(p.name) for p in by_type[t].value]
                 rows.append({"platform": ctx.pname(pid), "type": _(TYPE_LABELS[t]), "count": len(names),
@@ -290,7 +285,7 @@ def partners_chart(ctx: Ctx) -> Chart | None:
     types = sorted(totals, key=lambda t: -totals[t])
     rows.sort(key=lambda r: (types.index(r["type"]), -r["count"]))
     cites_all = an.union(*cites)
-    title, subtitle = _("各平台点名的合作方，按类型"), _("来源中点名的合作方个数；未点名的和平台自家的技术、业务部门不计")
+    title, subtitle = _("各平台点名的合作方，按类型"), _("来源中点名的合作方个数（未点名的不计）")
     base = alt.Chart(alt.Data(values=rows)).encode(
         y=alt.Y("type:N", title=None, sort=types),
         yOffset=alt.YOffset("platform:N", sort=[ctx.pname(p.id) for p in ctx.ds.platforms]),
