@@ -312,8 +312,11 @@ def _matrix_chart(ctx: Ctx, cid: str, title: str, subtitle: str, columns: list[s
         for col in columns:
             cell = cells.get(p.id, {}).get(col)
             known = bool(cell and cell.value)
+            # A known cell says so briefly; an unknown one is grey and blank (the legend names it): text
+            # as long as "Not mentioned" does not fit a cell on a phone.
             rows.append({"platform": ctx.pname(p.id), "field": col_header_label(ctx, cid, col),
-                         "state": yes if known else no, "colour_key": ctx.pname(p.id) if known else no,
+                         "state": yes if known else no, "mark": _("有") if known else "",
+                         "colour_key": ctx.pname(p.id) if known else no,
                          "ink": text_on(ctx.colours[p.id]) if known else "#333333"})
             if cell:
                 cites.append(cell.cites)
@@ -330,9 +333,10 @@ def _matrix_chart(ctx: Ctx, cid: str, title: str, subtitle: str, columns: list[s
     rect = base.mark_rect(stroke="#ffffff", strokeWidth=2).encode(
         color=alt.Color("colour_key:N", title=None, scale=alt.Scale(domain=domain, range=colours),
                         legend=alt.Legend(values=[domain[-1]], symbolType="square")))
-    text = base.mark_text(fontSize=12).encode(text=alt.Text("state:N"), color=alt.Color("ink:N", scale=None))
+    text = base.mark_text(fontSize=12).encode(text=alt.Text("mark:N"), color=alt.Color("ink:N", scale=None))
     height = 34 * len(columns)
-    return Chart(cid, title, subtitle, _("{title}。每格表示一个平台在该项上的情况。").format(title=title),
+    return Chart(cid, title, subtitle, _("{title}。每格是一个平台的一项：写着“有”的彩色格为{yes}，灰色空格为{no}。").format(
+                     title=title, yes=yes, no=no),
                  ctx.finish(alt.layer(rect, text), cid, title, subtitle, cites_all, height),
                  [("platform", _("平台")), ("field", col_header), ("state", _("状态"))], rows, cites_all)
 
