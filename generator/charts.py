@@ -97,6 +97,9 @@ class Ctx:
             title=alt.TitleParams(title, subtitle=[subtitle, self.source_line(cites, self.lang, short=True)],
                                   anchor="start", subtitleFontSize=12, subtitleColor="#555", fontSize=15),
             width="container", height=height, background="transparent",
+            # Room on the left: the static SVG is laid out with vl-convert's fonts and drawn (as the PNG
+            # download too) with the reader's, which may set a long row label a few pixels wider.
+            padding={"left": 24, "top": 5, "right": 10, "bottom": 5},
             usermeta={"chartId": cid, "lang": self.lang},
         ).configure(  # one call: each configure_* call deep-copies the whole chart
             font=FONTS.get(self.lang, FONT),
