@@ -385,7 +385,7 @@ def timeline_chart(ctx: Ctx) -> Chart | None:
     cites = an.union(*(an.cites_of(e) for e in events))
     domain = [ctx.pname(p.id) for p in ctx.ds.platforms] + [other]
     colours = [ctx.colours[p.id] for p in ctx.ds.platforms] + [NEUTRAL]
-    title, subtitle = _("时间线"), _("按来源所给精度标注：日、月或年（月、年精度画在该期起点）")
+    title, subtitle = _("各平台的有日期事件"), _("按来源所给精度标注：日、月或年（月、年精度画在该期起点）")
     chart = alt.Chart(alt.Data(values=rows)).mark_point(filled=True, size=110, opacity=0.9).encode(
         x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y-%m", labelAngle=0, tickCount=8),
                 scale=alt.Scale(padding=14)),
@@ -397,7 +397,7 @@ def timeline_chart(ctx: Ctx) -> Chart | None:
                  alt.Tooltip("platform:N", title=_("平台"))],
     )
     height = 44 * len(set(r["platform"] for r in rows)) + 20
-    return Chart("timeline", title, subtitle, _("{title}：{n}个有日期的事件。").format(title=title, n=len(rows)),
+    return Chart("timeline", title, subtitle, _("{title}：共 {n} 个事件，每个一点，点的形状表示日期精度。").format(title=title, n=len(rows)),
                  ctx.finish(chart, "timeline", title, subtitle, cites, height),
                  [("when", _("日期")), ("platform", _("平台")), ("event", _("事件"))], rows, cites)
 
