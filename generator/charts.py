@@ -97,15 +97,19 @@ class Ctx:
             title=alt.TitleParams(title, subtitle=[subtitle, self.source_line(cites, self.lang, short=True)],
                                   anchor="start", subtitleFontSize=12, subtitleColor="#555", fontSize=15),
             width="container", height=height, background="transparent",
+            # Room on the left: the static SVG is laid out with vl-convert's fonts and drawn (as the PNG
+            # download too) with the reader's, which may set a long row label a few pixels wider.
+            padding={"left": 24, "top": 5, "right": 10, "bottom": 5},
             usermeta={"chartId": cid, "lang": self.lang},
         ).configure(  # one call: each configure_* call deep-copies the whole chart
             font=FONTS.get(self.lang, FONT),
-            axis=alt.AxisConfig(labelFontSize=12, titleFontSize=12, labelLimit=260),
-            legend=alt.LegendConfig(labelFontSize=12, titleFontSize=12, orient="bottom", labelLimit=260),
+            axis=alt.AxisConfig(labelFontSize=12, titleFontSize=12, labelLimit=LABEL_PX),
+            legend=alt.LegendConfig(labelFontSize=12, titleFontSize=12, orient="bottom", labelLimit=LABEL_PX),
             view=alt.ViewConfig(stroke=None))
 
 
 def _label(ctx: Ctx, subject: Any) -> str:
+    """What a row of a chart is about, in full (tooltip and data table)."""
     if isinstance(subject, Figure):      # a platform-level Figure: its note, without the full stop
         return ctx.t(subject.note).rstrip("。.")
     if isinstance(subject, Group):       # many collectibles of one platform
@@ -114,10 +118,24 @@ def _label(ctx: Ctx, subject: Any) -> str:
     return ctx.t(subject.name)
 
 
+def _short_label(ctx: Ctx, subject: Any) -> str:
+    """A row's label on the chart: the record's chart label when it has one, else its full wording."""
+    short = getattr(subject, "chart_label", None)
+    return ctx.t(short) if short is not None else _label(ctx, subject)
+
+
+# A chart draws at least this many marks: one or two figures read better as a sentence or a small table.
+MIN_MARKS = 3
+# A value axis is logarithmic only when the values span more than two powers of ten.
+LOG_SPAN = 100
+
+
 # A range chart shows at most this many rows. Beyond it, each platform's collectibles collapse into one row
 # with their range and count (platform pages and the catalogue list them one by one), so that a chart, its
 # data table and its page stay the same size at 10,000 collectibles as at 100.
 MAX_CHART_ROWS = 40
+# Row labels are short (model.ShortText), so the axis draws them whole: no length limit that would cut them.
+LABEL_PX = 0
 MAX_NOTE_NAMES = 10
 
 
@@ -168,16 +186,18 @@ def _plotted(ctx: Ctx, points: list[an.Point]) -> tuple[list, list, tuple]:
     return remember(_plotted_memo, (points, ctx.ds), make, limit=256)
 
 
-def _range_chart(ctx: Ctx, cid: str, points: list[an.Point], title: str, subtitle: str,
-                 unit: str, axis_title: str, value_header: str) -> Chart | None:
+def _range_chart(ctx: Ctx, cid: str, points: list[an.Point], title: str, measure: str,
+                 unit: str, axis_title: tuple[str, str], value_header: str) -> Chart | None:
     _ = ctx._
     plotted, left_out, cites = _plotted(ctx, points)
-    if not plotted:
+    if len(plotted) < MIN_MARKS:
         return None
+    order = {pl.id: i for i, pl in enumerate(ctx.ds.platforms)}
+    plotted = sorted(plotted, key=lambda p: (order[p.platform], -p.high, -p.low))
     rows = []
     for p in plotted:
         rows.append({
-            "platform": ctx.pname(p.platform), "item": _label(ctx, p.subject),
+            "platform": ctx.pname(p.platform), "item": _short_label(ctx, p.subject), "detail": _label(ctx, p.subject),
             "low": float(p.low), "high": float(p.high),
             "value": fmt.quantity(p.quantity, ctx.lang, unit),
             "kind": _(QUALIFIER_KINDS[p.quantity.qualifier]),
@@ -185,24 +205,33 @@ def _range_chart(ctx: Ctx, cid: str, points: list[an.Point], title: str, subtitl
     ids = [pl.id for pl in ctx.ds.platforms if any(p.platform == pl.id for p in plotted)]
     lo = min(r["low"] for r in rows)
     hi = max(r["high"] for r in rows)
-    scale = alt.Scale(type="log", domain=[max(lo / 2, 0.5), hi * 2], nice=False)
+    log = hi > LOG_SPAN * max(lo, 1e-9)
+    ranges = any(r["low"] != r["high"] for r in rows)
+    number_axis = dict(title=axis_title[log], labelExpr=ctx.number_label_expr(), grid=True)
+    if log:
+        scale = alt.Scale(type="log", domain=[max(lo / 2, 0.5), hi * 2], nice=False)
+        number_axis["values"] = [10 ** k for k in range(0, 12) if max(lo / 2, 0.5) <= 10 ** k <= hi * 2]
+    else:
+        scale = alt.Scale(type="linear", domainMin=0, nice=True)
     base = alt.Chart(alt.Data(values=rows)).encode(
-        y=alt.Y("item:N", title=None, sort=None, axis=alt.Axis(labelLimit=260)),
+        y=alt.Y("item:N", title=None, sort=None, axis=alt.Axis(labelLimit=LABEL_PX)),
         color=alt.Color("platform:N", title=_("平台"), scale=ctx.platform_scale(ids)),
-        tooltip=[alt.Tooltip("platform:N", title=_("平台")), alt.Tooltip("item:N", title=_("项目")),
+        tooltip=[alt.Tooltip("platform:N", title=_("平台")), alt.Tooltip("detail:N", title=_("项目")),
                  alt.Tooltip("value:N", title=value_header)],
     )
-    ticks = [10 ** k for k in range(0, 12) if max(lo / 2, 0.5) <= 10 ** k <= hi * 2]
-    axis = alt.Axis(title=axis_title, labelExpr=ctx.number_label_expr(), grid=True, values=ticks)
-    rule = base.mark_rule(strokeWidth=4, opacity=0.7).encode(
-        x=alt.X("low:Q", scale=scale, axis=axis), x2="high:Q")
+    axis = alt.Axis(**number_axis)
     shapes = dict(zip(dict.fromkeys(QUALIFIER_KINDS.values()), ("circle", "diamond", "triangle-right", "triangle-left")))
     used = [k for k in shapes if _(k) in {r["kind"] for r in rows}]
     shape = alt.Shape("kind:N", title=_("数字性质"), sort=[_(k) for k in used],
-                      scale=alt.Scale(domain=[_(k) for k in used], range=[shapes[k] for k in used]))
-    dots = base.mark_point(filled=True, size=70, opacity=1).encode(x=alt.X("low:Q", scale=scale), shape=shape)
-    ends = base.mark_point(filled=True, size=70, opacity=1).encode(x=alt.X("high:Q", scale=scale), shape=shape)
-    chart = alt.layer(rule, dots, ends)
+                      scale=alt.Scale(domain=[_(k) for k in used], range=[shapes[k] for k in used]),
+                      legend=alt.Legend() if len(used) > 1 else None)
+    dots = base.mark_point(filled=True, size=70, opacity=1).encode(x=alt.X("low:Q", scale=scale, axis=axis), shape=shape)
+    layers = [dots]
+    if ranges:
+        rule = base.mark_rule(strokeWidth=4, opacity=0.7).encode(x=alt.X("low:Q", scale=scale, axis=axis), x2="high:Q")
+        ends = base.mark_point(filled=True, size=70, opacity=1).encode(x=alt.X("high:Q", scale=scale), shape=shape)
+        layers = [rule, dots, ends]
+    chart = alt.layer(*layers)
     height = max(120, 28 * len(rows))
     note = ""
     if left_out:
@@ -211,33 +240,36 @@ def _range_chart(ctx: Ctx, cid: str, points: list[an.Point], title: str, subtitl
             "; ".join(_label(ctx, p.subject) for p in shown)
         if len(shown) < len(left_out):
             names += _("……共 {n} 项").format(n=fmt.number(len(left_out), ctx.lang))
-        note = _("不限量的发行未画在对数轴上：") + names
-    description = _("{title}。每行一项，线段表示区间，点表示端点。").format(title=title)
+        note = _("不限量的发行未画在图上：") + names
+    # The caption says what is drawn: points, and lines only where a stated range is drawn; the scale.
+    subtitle = measure + (_("；对数刻度") if log else "") + (_("；区间按来源原样保留") if ranges else "")
+    drawn = _("每行一项，线段表示来源给出的区间，两端的点是区间的端点。") if ranges else _("每行一项，点表示来源给出的数字。")
+    description = _("{title}。").format(title=title) + drawn + (_("横轴为对数刻度。") if log else "")
     return Chart(cid, title, subtitle, description, ctx.finish(chart, cid, title, subtitle, cites, height),
-                 [("platform", _("平台")), ("item", _("项目")), ("value", value_header)],
-                 rows, cites, note)
+                 [("platform", _("平台")), ("item", _("项目")), ("detail", _("说明")), ("value", value_header)],
+                 rows, cites, note, extra={"log": log, "ranges": ranges})
 
 
 def edition_chart(ctx: Ctx, platform: str | None = None) -> Chart | None:
-    """Edition sizes by platform: ranges on a log scale."""
+    """Edition sizes by platform: values and ranges (log scale beyond two powers of ten)."""
     _ = ctx._
     cid = "edition" if platform is None else f"edition-{platform}"
     title = _("各平台藏品发行量") if platform is None else _("{name}：藏品发行量").format(name=ctx.pname(platform))
-    return _range_chart(ctx, cid, ctx.an(an.edition_points_of, platform), title, _("每份藏品的发行份数，对数刻度；区间按来源原样保留"),
-                        "copies", _("发行量（份，对数刻度）"), _("发行量"))
+    return _range_chart(ctx, cid, ctx.an(an.edition_points_of, platform), title, _("每份藏品的发行份数"),
+                        "copies", (_("发行量（份）"), _("发行量（份，对数刻度）")), _("发行量"))
 
 
 def price_chart(ctx: Ctx, platform: str | None = None) -> Chart | None:
-    """Known prices by platform (CNY), ranges on a log scale."""
+    """Known prices by platform (CNY): values and ranges (log scale beyond two powers of ten)."""
     _ = ctx._
     cid = "price" if platform is None else f"price-{platform}"
     title = _("各平台已披露的藏品价格") if platform is None else _("{name}：已披露的藏品价格").format(name=ctx.pname(platform))
-    return _range_chart(ctx, cid, ctx.an(an.price_points_of, platform), title, _("人民币，对数刻度；只画来源给出的价格"),
-                        "CNY", _("价格（元，对数刻度）"), _("价格"))
+    return _range_chart(ctx, cid, ctx.an(an.price_points_of, platform), title, _("人民币；只画来源给出的价格"),
+                        "CNY", (_("价格（元）"), _("价格（元，对数刻度）")), _("价格"))
 
 
 def partners_chart(ctx: Ctx) -> Chart | None:
-    """Partners named per platform, by type."""
+    """Partners the source names, per platform and type (counts of named partners only), sorted by count."""
     _ = ctx._
     matrix = ctx.an(an.partners_by_type)
     rows, cites = [], []
@@ -248,21 +280,29 @@ def partners_chart(ctx: Ctx) -> Chart | None:
                 rows.append({"platform": ctx.pname(pid), "type": _(TYPE_LABELS[t]), "count": len(names),
                              "names": ("、" if ctx.lang == "zh" else ", ").join(names)})
                 cites.append(by_type[t].cites)
-    if not rows:
+    if len(rows) < MIN_MARKS:
         return None
+    totals: dict[str, int] = {}
+    for r in rows:
+        totals[r["type"]] = totals.get(r["type"], 0) + r["count"]
+    types = sorted(totals, key=lambda t: -totals[t])
+    rows.sort(key=lambda r: (types.index(r["type"]), -r["count"]))
     cites_all = an.union(*cites)
     title, subtitle = _("各平台点名的合作方，按类型"), _("来源中点名的合作方个数（未点名的不计）")
-    chart = alt.Chart(alt.Data(values=rows)).mark_bar().encode(
-        y=alt.Y("type:N", title=None, sort=[_(TYPE_LABELS[t]) for t in PARTNER_TYPES]),
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        y=alt.Y("type:N", title=None, sort=types),
         yOffset=alt.YOffset("platform:N", sort=[ctx.pname(p.id) for p in ctx.ds.platforms]),
-        x=alt.X("count:Q", title=_("合作方个数"), axis=alt.Axis(tickMinStep=1, format="d")),
-        color=alt.Color("platform:N", title=_("平台"), scale=ctx.platform_scale()),
+        x=alt.X("count:Q", title=_("合作方个数"), axis=alt.Axis(tickMinStep=1, format="d"), scale=alt.Scale(zero=True)),
         tooltip=[alt.Tooltip("platform:N", title=_("平台")), alt.Tooltip("type:N", title=_("类型")),
                  alt.Tooltip("count:Q", title=_("个数")), alt.Tooltip("names:N", title=_("名称"))],
     )
+    bars = base.mark_bar().encode(color=alt.Color("platform:N", title=_("平台"), scale=ctx.platform_scale(), legend=None))
+    # Direct labels: each bar ends with its platform and count.
+    labels = base.mark_text(align="left", dx=4, fontSize=11, color="#333333").encode(
+        text=alt.Text("label:N")).transform_calculate(label="datum.platform + ' ' + datum.count")
     height = max(160, 22 * len(rows) + 40)
-    return Chart("partners", title, subtitle, _("{title}。条形长度为合作方个数。").format(title=title),
-                 ctx.finish(chart, "partners", title, subtitle, cites_all, height),
+    return Chart("partners", title, subtitle, _("{title}。每个条形是一个平台在一类合作方中点名的个数，条形末端标出平台和个数。").format(title=title),
+                 ctx.finish(alt.layer(bars, labels), "partners", title, subtitle, cites_all, height),
                  [("platform", _("平台")), ("type", _("类型")), ("count", _("个数")), ("names", _("名称"))],
                  rows, cites_all)
 
@@ -275,8 +315,11 @@ def _matrix_chart(ctx: Ctx, cid: str, title: str, subtitle: str, columns: list[s
         for col in columns:
             cell = cells.get(p.id, {}).get(col)
             known = bool(cell and cell.value)
+            # A known cell says so briefly; an unknown one is grey and blank (the legend names it): text
+            # as long as "Not mentioned" does not fit a cell on a phone.
             rows.append({"platform": ctx.pname(p.id), "field": col_header_label(ctx, cid, col),
-                         "state": yes if known else no, "colour_key": ctx.pname(p.id) if known else no,
+                         "state": yes if known else no, "mark": _("有") if known else "",
+                         "colour_key": ctx.pname(p.id) if known else no,
                          "ink": text_on(ctx.colours[p.id]) if known else "#333333"})
             if cell:
                 cites.append(cell.cites)
@@ -293,9 +336,10 @@ def _matrix_chart(ctx: Ctx, cid: str, title: str, subtitle: str, columns: list[s
     rect = base.mark_rect(stroke="#ffffff", strokeWidth=2).encode(
         color=alt.Color("colour_key:N", title=None, scale=alt.Scale(domain=domain, range=colours),
                         legend=alt.Legend(values=[domain[-1]], symbolType="square")))
-    text = base.mark_text(fontSize=12).encode(text=alt.Text("state:N"), color=alt.Color("ink:N", scale=None))
+    text = base.mark_text(fontSize=12).encode(text=alt.Text("mark:N"), color=alt.Color("ink:N", scale=None))
     height = 34 * len(columns)
-    return Chart(cid, title, subtitle, _("{title}。每格表示一个平台在该项上的情况。").format(title=title),
+    return Chart(cid, title, subtitle, _("{title}。每格是一个平台的一项：写着“有”的彩色格为{yes}，灰色空格为{no}。").format(
+                     title=title, yes=yes, no=no),
                  ctx.finish(alt.layer(rect, text), cid, title, subtitle, cites_all, height),
                  [("platform", _("平台")), ("field", col_header), ("state", _("状态"))], rows, cites_all)
 
@@ -341,61 +385,21 @@ def timeline_chart(ctx: Ctx) -> Chart | None:
     cites = an.union(*(an.cites_of(e) for e in events))
     domain = [ctx.pname(p.id) for p in ctx.ds.platforms] + [other]
     colours = [ctx.colours[p.id] for p in ctx.ds.platforms] + [NEUTRAL]
-    title, subtitle = _("时间线"), _("按来源所给精度标注：日、月或年（月、年精度画在该期起点）")
+    title, subtitle = _("各平台的有日期事件"), _("按来源所给精度标注：日、月或年（月、年精度画在该期起点）")
     chart = alt.Chart(alt.Data(values=rows)).mark_point(filled=True, size=110, opacity=0.9).encode(
         x=alt.X("date:T", title=None, axis=alt.Axis(format="%Y-%m", labelAngle=0, tickCount=8),
                 scale=alt.Scale(padding=14)),
         y=alt.Y("platform:N", title=None, sort=domain),
-        color=alt.Color("platform:N", title=_("平台"), scale=alt.Scale(domain=domain, range=colours)),
+        color=alt.Color("platform:N", title=_("平台"), scale=alt.Scale(domain=domain, range=colours), legend=None),
         shape=alt.Shape("precision:N", title=_("日期精度"),
                         sort=[_(PRECISION_LABELS[k]) for k in ("day", "month", "year")]),
         tooltip=[alt.Tooltip("when:N", title=_("日期")), alt.Tooltip("event:N", title=_("事件")),
                  alt.Tooltip("platform:N", title=_("平台"))],
     )
     height = 44 * len(set(r["platform"] for r in rows)) + 20
-    return Chart("timeline", title, subtitle, _("{title}：{n}个有日期的事件。").format(title=title, n=len(rows)),
+    return Chart("timeline", title, subtitle, _("{title}：共 {n} 个事件，每个一点，点的形状表示日期精度。").format(title=title, n=len(rows)),
                  ctx.finish(chart, "timeline", title, subtitle, cites, height),
                  [("when", _("日期")), ("platform", _("平台")), ("event", _("事件"))], rows, cites)
-
-
-def revenue_chart(ctx: Ctx) -> Chart | None:
-    """A stated revenue mix (shares of a whole), one bar per group."""
-    _ = ctx._
-    mixes = ctx.an(an.revenue_mix)
-    if not mixes:
-        return None
-    rows, cites = [], []
-    partners = ctx.ds.index("partners")
-    for group, metrics in mixes.items():
-        for m in metrics:
-            subject = ctx.pname(m.subject) if m.subject in ctx.platforms else ctx.t(partners[m.subject].name)
-            rows.append({"whole": subject +
-                         (f" {fmt.date(m.period, ctx.lang)}" if m.period else ""),
-                         "part": ctx.t(m.name), "share": float(m.quantity.low),
-                         "value": fmt.quantity(m.quantity, ctx.lang, "percent")})
-            cites.extend(an.cites_of(m))
-    cites_all = an.union(cites)
-    first = next(iter(mixes.values()))[0]
-    platform = first.subject if first.subject in ctx.platforms else \
-        next((p.id for p in ctx.ds.platforms if p.parent == first.subject), None)
-    base_colour = ctx.colours[platform] if platform else NEUTRAL
-    parts = list(dict.fromkeys(r["part"] for r in rows))
-    title, subtitle = _("营收构成"), _("来源给出的收入占比（%）")
-    bar = alt.Chart(alt.Data(values=rows)).mark_bar().encode(
-        x=alt.X("share:Q", title=_("占总营收（%）"), scale=alt.Scale(domain=[0, 100])),
-        y=alt.Y("whole:N", title=None),
-        color=alt.Color("part:N", title=_("收入来源"),
-                        scale=alt.Scale(domain=parts, range=[base_colour, NEUTRAL] + list(PALETTE[3:]))),
-        order=alt.Order("share:Q", sort="descending"),
-        tooltip=[alt.Tooltip("whole:N", title=_("对象")), alt.Tooltip("part:N", title=_("收入来源")),
-                 alt.Tooltip("value:N", title=_("占比"))],
-    )
-    labels = alt.Chart(alt.Data(values=rows)).mark_text(color="white", fontWeight="bold", dx=-6, align="right").encode(
-        x=alt.X("share:Q", stack="zero"), y="whole:N", text="value:N", order=alt.Order("share:Q", sort="descending"))
-    height = 60 * len(mixes) + 10
-    return Chart("revenue", title, subtitle, _("{title}：堆叠条形，各段为收入占比。").format(title=title),
-                 ctx.finish(alt.layer(bar, labels), "revenue", title, subtitle, cites_all, height),
-                 [("whole", _("对象")), ("part", _("收入来源")), ("value", _("占比"))], rows, cites_all)
 
 
 # Interface labels of closed vocabularies: message ids, marked with N_() for extraction and translated
@@ -437,8 +441,10 @@ CORRECTION_LABELS = {"lost_hedge": N_("丢了来源的限定词"), "added_certai
 
 
 SITE_CHARTS: tuple[Callable[[Ctx], Chart | None], ...] = (
-    edition_chart, price_chart, mechanics_chart, partners_chart, disclosure_chart, timeline_chart, revenue_chart)
-PLATFORM_CHARTS: tuple[Callable[..., Chart | None], ...] = (edition_chart, price_chart)
+    edition_chart, price_chart, mechanics_chart, partners_chart, disclosure_chart, timeline_chart)
+# Platform pages draw no charts of their own: their figures are rows of the comparison charts, and the same
+# fact is not plotted twice (the pages link to those charts and list the figures in a table).
+PLATFORM_CHARTS: tuple[Callable[..., Chart | None], ...] = ()
 
 
 def chart_jobs(ds: Dataset) -> list[tuple[str, Callable[[Ctx], Chart | None], str | None]]:

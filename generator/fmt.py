@@ -188,8 +188,10 @@ def quantity(q: Quantity | str | None, lang: str, unit: str = "count") -> str:
         if q.reading:
             # The source's words give no numbers (几十, 几百至上千): the numbers are our reading of them.
             text = f"{label}（我们读作{text}）" if lang == "zh" else f"{label} (our reading: {text})"
-        else:
-            text = f"{label}（{text}）" if lang == "zh" else f"{label} ({text})"
+        elif lang == "zh":
+            text = f"{label}（{text}）"
+        # In English the label is a translation of words that state the number (限量万份: "limited to ten
+        # thousand copies"), so beside the number it says the same thing twice: the number alone.
     return text
 
 

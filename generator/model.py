@@ -127,6 +127,17 @@ class Text(Strict):
     en: str = Field(min_length=1, description="English text.")
 
 
+# A chart's row label is short (the long wording goes in its tooltip and data table).
+LABEL_LIMITS = {"zh": 16, "en": 28}
+
+
+class ShortText(Text):
+    """A short label for charts: at most 16 Chinese or 28 Latin characters."""
+
+    zh: str = Field(min_length=1, max_length=LABEL_LIMITS["zh"], description="Simplified Chinese, at most 16 characters.")
+    en: str = Field(min_length=1, max_length=LABEL_LIMITS["en"], description="English, at most 28 characters.")
+
+
 class Name(Text):
     """A name in Chinese and English."""
 
@@ -294,6 +305,7 @@ class Figure(Strict):
     scope: Text | None = Field(
         None, description="The group of items the source says it of, when narrower than the whole programme "
                           "(e.g. the 15 surveyed collectibles); shown beside the figure wherever it appears.")
+    chart_label: ShortText | None = Field(None, description="Its row label on charts, when the note is too long for one.")
     cite: Citation = Field(description="Where the source states it.")
 
     @model_validator(mode="after")
@@ -377,6 +389,7 @@ class Collectible(Strict):
     release: DateP | None = Field(None, description="Release date or period; null = not disclosed.")
     transfer: Rule | None = Field(None, description="Whether it can be given away; null = not disclosed.")
     description: Text = Field(description="What it is, in our words.")
+    chart_label: ShortText | None = Field(None, description="Its row label on charts, when the name is too long for one.")
     cites: Cites
 
 

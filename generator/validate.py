@@ -469,7 +469,7 @@ def _coverage(kind: str, item: PosDict, record: BaseModel) -> list[Problem]:
             return _check_field_names(item, cites, names)
         covered.update(cite.fields)
     problems.extend(_check_field_names(item, cites, names))
-    structural = {"id", "cites", "platform", "kind", "series", "description", "model", "related"}
+    structural = {"id", "cites", "platform", "kind", "series", "description", "model", "related", "chart_label"}
     for field in type(record).model_fields:
         if field in structural or field in covered:
             continue

@@ -352,7 +352,8 @@ def test_serve_renders_a_new_character_on_a_chart_as_a_full_build_does(tmp_path,
     from generator import statics
 
     monkeypatch.setattr(statics, "CACHE", tmp_path / "cache-serve")
-    synth.write_synth(tmp_path / "data", 60, platforms=2, seed=3)
+    # Few enough collectibles that the price chart lists them one by one (not grouped per platform).
+    synth.write_synth(tmp_path / "data", 24, platforms=2, seed=3)
     regen = Regenerator(tmp_path / "data", tmp_path / "content", parallel=True)
     try:
         regen.run()
@@ -360,16 +361,16 @@ def test_serve_renders_a_new_character_on_a_chart_as_a_full_build_does(tmp_path,
         c = next(c for c in load_dataset(tmp_path / "data").collectibles if c.price is not None)
         _edit(tmp_path / "data", f'name: {{zh: "{c.name.zh}"', f'name: {{zh: "{c.name.zh} 鑫"')
         result = regen.run()
-        assert f"zh:price_chart:{c.platform}" in result.charts_made
+        assert "zh:price_chart" in result.charts_made
         assert all("鑫" in r.current.chars for r in regen.cache.renderer)
     finally:
         regen.close()
-    svg = (tmp_path / "content" / f"assets/generated/charts/price-{c.platform}.svg").read_bytes()
+    svg = (tmp_path / "content" / "assets/generated/charts/price.svg").read_bytes()
     assert "鑫".encode() in svg
     monkeypatch.setattr(statics, "CACHE", tmp_path / "cache-full")
     full = generate(load_dataset(tmp_path / "data"))
     charts = {k: v for k, v in full.items() if "/charts/" in k}
-    assert len(charts) > 40 and all((tmp_path / "content" / k).read_bytes() == v for k, v in charts.items())
+    assert len(charts) >= 30 and all((tmp_path / "content" / k).read_bytes() == v for k, v in charts.items())
 
 
 def test_the_pdf_holds_the_same_pages_at_any_size_with_long_tables_and_lists_cut(sites):

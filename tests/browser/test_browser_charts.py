@@ -6,6 +6,7 @@ import csv
 import io
 import struct
 import zlib
+from urllib.parse import urljoin
 from xml.etree import ElementTree
 
 import pytest
@@ -15,7 +16,8 @@ from .conftest import PAGES, PREFIX, editions, pages_of_kind, scheme, toggle_pal
 
 pytestmark = pytest.mark.browser
 
-CHART_PAGES = [p for p in PAGES if p.kind in ("home", "platform", "comparisons")]
+# Platform pages draw no charts of their own (their figures are rows of the comparison charts).
+CHART_PAGES = [p for p in PAGES if p.kind in ("home", "comparisons")]
 
 # What a drawn chart says: its text (titles, labels, legends) and how many marks of each kind it draws.
 CHART_CONTENT = """() => Array.from(document.querySelectorAll('figure.bf-chart')).map(f => {
@@ -69,8 +71,7 @@ def test_instant_navigation_renders_charts_as_a_full_load_does(desktop, lang):
         page.locator("figure.bf-chart").count()
 
 
-@pytest.mark.parametrize("page", [p for p in CHART_PAGES if p.kind != "platform"] + pages_of_kind("platform")[:1],
-                         ids=lambda p: p.id)
+@pytest.mark.parametrize("page", CHART_PAGES, ids=lambda p: p.id)
 def test_dark_palette_rerenders_charts_and_back(new_tab, page):
     tab = new_tab()
     tab.open(page.path)
@@ -192,3 +193,53 @@ def test_charts_have_text_alternatives(desktop, page):
         expect(table).to_have_count(1)
         assert table.locator("tbody tr").count() > 0
     assert chart_geometry(p)
+
+
+# The marks a chart draws for its data (points, bars, cells, rules), and its text cut short with an ellipsis.
+CHART_MARKS = """() => Array.from(document.querySelectorAll('figure.bf-chart')).map(f => {
+  const svg = f.querySelector('.bf-chart-view svg.marks');
+  const marks = svg.querySelectorAll('g.mark-symbol path, g.mark-rect path, g.mark-rule line');
+  const data = Array.from(marks).filter(m => !m.closest('.role-legend, .role-axis'));
+  const cut = Array.from(svg.querySelectorAll('text')).map(t => t.textContent).filter(t => t.endsWith('…'));
+  return {id: f.id, marks: data.length, ellipsis: cut};
+})"""
+
+# Text of a static SVG, opened as a document, that runs outside the drawing's own width and height.
+SVG_OVERFLOW = """() => {
+  const svg = document.documentElement;
+  const w = parseFloat(svg.getAttribute('width')), h = parseFloat(svg.getAttribute('height'));
+  const r = svg.getBoundingClientRect();
+  return Array.from(svg.querySelectorAll('text')).filter(t => {
+    const b = t.getBoundingClientRect();
+    return b.width > 0 && (b.left < r.left - 1 || b.right > r.left + w + 1 || b.top < r.top - 1 || b.bottom > r.top + h + 1);
+  }).map(t => t.textContent).concat(
+    Array.from(svg.querySelectorAll('text')).map(t => t.textContent).filter(t => t.endsWith('…')));
+}"""
+
+
+@pytest.mark.parametrize("viewport", ["desktop", "mobile"])
+@pytest.mark.parametrize("page", CHART_PAGES, ids=lambda p: p.id)
+def test_charts_draw_three_marks_or_more_and_cut_off_no_label(request, page, viewport):
+    """Every drawn chart has at least three data marks; no text is cut short or runs outside the chart."""
+    tab = request.getfixturevalue(viewport)
+    tab.open(page.path)
+    drawn = tab.page.evaluate(CHART_MARKS)
+    assert drawn, f"{page.id}: no charts"
+    for chart in drawn:
+        assert chart["marks"] >= 3, f"{page.id} {chart['id']}: {chart['marks']} marks; say it in a sentence or a table"
+        assert not chart["ellipsis"], f"{page.id} {chart['id']}: labels cut short: {chart['ellipsis']}"
+    for chart in chart_geometry(tab.page):
+        assert not chart["cut"], f"{page.id} {chart['id']} at {viewport}: text outside the chart: {chart['cut']}"
+
+
+@pytest.mark.parametrize("page", [p for p in CHART_PAGES if p.kind == "comparisons"], ids=lambda p: p.id)
+def test_static_svgs_the_png_is_drawn_from_cut_off_no_text(new_tab, page):
+    """The PNG download is the static SVG drawn at 2x: every text of that SVG lies inside its width and height."""
+    tab = new_tab()
+    tab.open(page.path, wait_charts=False)
+    specs = tab.page.eval_on_selector_all("figure.bf-chart", "fs => fs.map(f => f.getAttribute('data-chart-spec'))")
+    assert specs
+    base = tab.page.url
+    for spec in specs:
+        tab.page.goto(urljoin(base, spec.replace(".vl.json", ".svg")))
+        assert tab.page.evaluate(SVG_OVERFLOW) == [], spec
