@@ -35,6 +35,7 @@ def config_for(config: Path, content: Path, site: Path) -> Path:
     out = ROOT / ".cache" / "configs" / f"{config.stem}.{key}.yml"
     out.parent.mkdir(parents=True, exist_ok=True)
     # Relative paths in a config resolve against its folder: keep the copy's folder-relative paths valid.
+    text = re.sub(r"(?m)^(\s*custom_dir:\s*)(?!/)(\S+)$", lambda m: f"{m.group(1)}{ROOT}/{m.group(2)}", text)
     text = re.sub(r"(?m)^(\s*-\s*)(hooks/)", lambda m: f"{m.group(1)}{ROOT}/{m.group(2)}", text)
     text = re.sub(r"(?m)^watch:\n((?:\s+-\s*.+\n)+)",
                   lambda m: "watch:\n" + re.sub(r"(?m)^(\s+-\s*)(?!/)(.+)$", lambda w: f"{w.group(1)}{ROOT}/{w.group(2)}",
@@ -91,4 +92,6 @@ def build_site(builder: str = "mkdocs", quiet: bool = False, content: Path = DEF
         if result.returncode != 0:
             print(f"site build failed for the {lang} edition ({config.name})", file=sys.stderr)
             return result.returncode
-    return 0
+    from .search import index_site
+
+    return index_site(site, quiet)  # Pagefind: one index per edition, from the built HTML, under either builder
