@@ -9,6 +9,7 @@ entry files and then only the index chunks its query needs (templates/assets/sea
 from __future__ import annotations
 
 import html
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -25,6 +26,14 @@ KIND_OF_PAGE = {"platform": "platform", "collectible": "collectible", "partner":
 # How much more a word in a page's own name counts than one in its text (Pagefind's default is 1; h1 is 7).
 NAME_WEIGHT = 10
 NAME_SEP = " | "
+
+
+CJK = re.compile(r"([\u3400-\u9fff\uf900-\ufaff])")
+
+
+def spaced(name: str) -> str:
+    """The name with a space either side of each Chinese character (京东云 -> 京 东 云); other words kept."""
+    return " ".join(CJK.sub(r" \1 ", name).split())
 
 
 def page_kind(title_key: str) -> str:
@@ -64,9 +73,13 @@ def page_marks(title_key: str, lang: str, idx: dict[str, Any]) -> str:
         # The names as metadata: search.js puts a result named exactly as the query first (京东 is the partner
         # 京东 before 京东云 and 京东图书).
         parts.append(f'<span data-pagefind-meta="names[data-v]" data-v="{attr(NAME_SEP.join(names))}"></span>')
-        if lang != "zh" and record.name.zh:
-            # The Chinese name as words of the English page, weighted: 灵稀 on /en/ finds Lingxi.
-            parts.append(f'<span lang="zh" data-pagefind-weight="{NAME_WEIGHT}">{html.escape(record.name.zh)}</span>')
+        # The names as words of the page, weighted, whole and one Chinese character a word: Pagefind's
+        # segmenter and the browser's (Intl.Segmenter, on the query) cut a rare name such as 热中子工作室
+        # differently, so search.js asks again one character a word when a Chinese query finds no page so
+        # named. On an English page the Chinese name is words too: 灵稀 on /en/ finds Lingxi.
+        words = [n for n in names if lang == "zh" or n == record.name.zh] + [spaced(n) for n in names]
+        text = " ".join(dict.fromkeys(w for w in words if w.strip()))
+        parts.append(f'<span lang="zh" data-pagefind-weight="{NAME_WEIGHT}">{html.escape(text)}</span>')
     return '<div class="bf-search-marks" hidden>' + "".join(parts) + "</div>"
 
 

@@ -117,9 +117,24 @@
   function exactFirst(data, q) {
     var want = norm(q);
     var named = function (r) {
-      return ((r.meta && r.meta.names) || "").split(" | ").some(function (n) { return norm(n) === want; });
+      return names(r).some(function (n) { return norm(n) === want; });
     };
     return data.filter(named).concat(data.filter(function (r) { return !named(r); }));
+  }
+
+  var CJK = /[\u3400-\u9fff\uf900-\ufaff]/;
+  function spaced(q) { return q.replace(/([\u3400-\u9fff\uf900-\ufaff])/g, " $1 ").replace(/\s+/g, " ").trim(); }
+  function names(r) { return ((r.meta && r.meta.names) || "").split(" | ").filter(Boolean); }
+  function nameHas(r, q) { return names(r).some(function (n) { return norm(n).indexOf(norm(q)) >= 0; }); }
+
+  // The first `count` results of a query, with their data, and how many there are.
+  function find(pf, q, count) {
+    return Promise.resolve(pf.search(q, { filters: filters() })).then(function (search) {
+      if (!search) return [[], 0];
+      return Promise.all(search.results.slice(0, count).map(function (r) { return r.data(); })).then(function (data) {
+        return [data, search.results.length];
+      });
+    });
   }
 
   function run() {
@@ -134,12 +149,20 @@
     $(".bf-search__status").textContent = T.loading;
     pagefind().then(function (pf) {
       fillFilters(pf);
-      return pf.search(q, { filters: filters() });
-    }).then(function (search) {
-      if (mine !== seq || !search) return;
-      return Promise.all(search.results.slice(0, SHOWN).map(function (r) { return r.data(); })).then(function (data) {
-        if (mine === seq) render(exactFirst(data, q), search.results.length);
+      return find(pf, q, SHOWN).then(function (found) {
+        var data = found[0], total = found[1];
+        if (mine !== seq || !CJK.test(q) || data.some(function (r) { return nameHas(r, q); })) return [data, total];
+        // Pagefind cut a rare Chinese name into other words than the browser cut the query: ask again, one
+        // character a word (each page's names are indexed so too), and keep the pages so named.
+        return find(pf, spaced(q), 5).then(function (again) {
+          var named = again[0].filter(function (r) { return nameHas(r, q); });
+          var urls = named.map(function (r) { return r.url; });
+          return [named.concat(data.filter(function (r) { return urls.indexOf(r.url) < 0; })).slice(0, SHOWN),
+                  Math.max(total, named.length)];
+        });
       });
+    }).then(function (found) {
+      if (mine === seq && found) render(exactFirst(found[0], q), found[1]);
     }).catch(function (err) {
       if (mine === seq) $(".bf-search__status").textContent = T.failed;
       console.warn("search:", err);
