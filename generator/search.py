@@ -79,7 +79,7 @@ def page_marks(title_key: str, lang: str, idx: dict[str, Any]) -> str:
         # named. On an English page the Chinese name is words too: 灵稀 on /en/ finds Lingxi.
         words = [n for n in names if lang == "zh" or n == record.name.zh] + [spaced(n) for n in names]
         text = " ".join(dict.fromkeys(w for w in words if w.strip()))
-        parts.append(f'<span lang="zh" data-pagefind-weight="{NAME_WEIGHT}">{html.escape(text)}</span>')
+        parts.append(f'<span data-pagefind-weight="{NAME_WEIGHT}">{html.escape(text)}</span>')
     return '<div class="bf-search-marks" hidden>' + "".join(parts) + "</div>"
 
 
