@@ -191,3 +191,44 @@ def test_search_requests_stay_on_the_site(new_tab):
     search_requests = [u for u in requests if "/pagefind/" in u]
     assert search_requests and all(u.startswith(tab.origin + "en/pagefind/") for u in search_requests), requests
     # The recorder (conftest) aborts and reports any request to another host: new_tab fails if one was made.
+
+
+# --------------------------------------------------------------------------- under Zensical
+
+
+@pytest.fixture(scope="module")
+def zensical_server(built):
+    """The built fixture's content built again with Zensical (and indexed by Pagefind), served on its own port."""
+    import functools
+    import http.server
+    import threading
+
+    from generator.site import build_site
+
+    from .conftest import _QuietHandler
+
+    site = built.content.parent / "site-zensical"
+    if not (site / "pagefind" / "pagefind-entry.json").exists():
+        assert build_site("zensical", quiet=True, content=built.content, site=site) == 0
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_port}/"
+    httpd.shutdown()
+
+
+@pytest.mark.parametrize("lang,query,path", [
+    ("zh", "克蕾欧与小酷", "partners/cleo-and-xiaoku/"),
+    ("zh", "热中子工作室", "partners/hot-neutron-studio/"),
+    ("en", "STEP INTO R-SPACE", "en/platforms/xiaohongshu-r-space/"),
+    ("en", "灵稀", "en/platforms/jd-lingxi/"),
+])
+def test_search_under_zensical(browser, zensical_server, lang, query, path):
+    tab = Tab(_context(browser, DESKTOP), zensical_server)
+    try:
+        tab.open(PREFIX[lang], wait_charts=False)
+        expect(tab.page.locator(".md-header__inner [data-bf-search]")).to_have_count(1)  # in the header, once
+        first_result_is(tab.page, query, path)
+        problems = tab.rec.take()
+        assert not problems, "\n".join(problems)
+    finally:
+        tab.context.close()
