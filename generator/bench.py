@@ -128,6 +128,7 @@ class Size:
     catalogue_json_kb: float = 0.0
     search: dict[str, Any] = field(default_factory=dict)  # Pagefind bundles, bytes and time to a first result
     edits: list[dict[str, Any]] = field(default_factory=list)
+    pdf: dict[str, dict[str, float]] = field(default_factory=dict)   # per edition: seconds, MB, pages
 
 
 def incremental_worker(data: str, out: str) -> None:
@@ -188,6 +189,7 @@ def bench_size(n: int, platforms: int, seed: int, work: Path, static: bool = Tru
     if built.returncode:
         raise RuntimeError(f"mkdocs build failed at N={n} (exit {built.returncode})")
     size.site_build = built.figures()
+    size.pdf = pdf_figures(site)
     sizes = _html_sizes(site)
     size.pages = len(sizes)
     # Time per page from the steady-state build (chart cache full): the static renderings are a fixed cost
@@ -217,6 +219,13 @@ def bench_size(n: int, platforms: int, seed: int, work: Path, static: bool = Tru
     size.edits.append({"edit": "one collectible's description, then `python -m generator build` (a new process)",
                        "seconds": round(again.seconds, 2), "report": again.output.strip().splitlines()[-1:]})
     return size
+
+
+def pdf_figures(site: Path) -> dict[str, dict[str, float]]:
+    """Each edition's PDF made again from the built site: seconds, megabytes, pages (generator/outputs/pdf.py)."""
+    from .outputs.pdf import measure
+
+    return measure(site, [lang for lang in ("zh", "en") if (site / ("en" if lang == "en" else "") / "index.html").exists()])
 
 
 def check_targets(sizes: list[Size]) -> list[tuple[str, bool, str]]:
@@ -279,6 +288,9 @@ def report(sizes: list[Size]) -> str:
             f"  catalogue.json   {s.catalogue_json_kb} KB",
         ]
         lines += search_bench.report_lines(s.search.get("bundles", {}), s.search.get("searches", []))
+        if s.pdf:
+            lines.append("  PDF (in the site build) " + "; ".join(
+                f"{lang}: {f['seconds']}s, {f['mb']} MB, {f['pages']} pages" for lang, f in s.pdf.items()))
         for e in s.edits:
             if "peak_mb" in e:
                 lines.append(f"  {e['edit']}: {e['peak_mb']} MB")

@@ -1,0 +1,1 @@
+"""Outputs written beside the pages: downloads, assets, the PDF of each edition."""
