@@ -18,8 +18,8 @@ from typing import Any
 # Only the article is indexed: not the header, the navigation or the footer (both builders name it so).
 ROOT_SELECTOR = "article.md-content__inner"
 BUNDLE = "pagefind"
-# Not words of the page: heading permalinks (¶) and citation numbers ([1]).
-EXCLUDE = ".headerlink, .bf-cite"
+# Not words of the page: heading permalinks (¶), citation numbers ([1]), the address and date printed pages show.
+EXCLUDE = ".headerlink, .bf-cite, .bf-print-meta"
 # Top-level entries of an edition's folder that hold no page to find.
 NOT_INDEXED = {BUNDLE, "en", "assets", "404.html", "search"}
 KIND_OF_PAGE = {"platform": "platform", "collectible": "collectible", "partner": "partner", "timeline": "event"}
