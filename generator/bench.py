@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import search_bench
 from .progress import progress
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,8 +125,8 @@ class Size:
     median_page_kb: float = 0.0
     largest_page_kb: float = 0.0
     largest_page: str = ""
-    search_index_mb: dict[str, float] = field(default_factory=dict)
     catalogue_json_kb: float = 0.0
+    search: dict[str, Any] = field(default_factory=dict)  # Pagefind bundles, bytes and time to a first result
     edits: list[dict[str, Any]] = field(default_factory=list)
     pdf: dict[str, dict[str, float]] = field(default_factory=dict)   # per edition: seconds, MB, pages
 
@@ -202,8 +203,7 @@ def bench_size(n: int, platforms: int, seed: int, work: Path, static: bool = Tru
     size.median_page_kb = round(statistics.median(s for s, _ in sizes) / 1024, 1)
     size.largest_page_kb = round(sizes[-1][0] / 1024, 1)
     size.largest_page = sizes[-1][1]
-    size.search_index_mb = {str(p.parent.parent.relative_to(site)) or ".": round(p.stat().st_size / 1e6, 1)
-                            for p in site.rglob("search_index.json")}
+    size.search = search_bench.figures(site, data)  # a reader's search in Chromium (generator/search_bench.py)
     catalogue = content / "assets" / "generated" / "data" / "catalogue.json"
     size.catalogue_json_kb = round(catalogue.stat().st_size / 1024, 1) if catalogue.exists() else 0.0
     # An edit: the serve hook's Regenerator in its own process, then the build command again.
@@ -249,6 +249,9 @@ def check_targets(sizes: list[Size]) -> list[tuple[str, bool, str]]:
         (f"no page > {TARGETS['largest_page_mb']} MB", big.largest_page_kb <= TARGETS["largest_page_mb"] * 1024,
          f"{big.largest_page_kb} KB ({big.largest_page})"),
     ]
+    met, fig = search_bench.meets_targets(big.search.get("searches", []))
+    out.append((f"a search's first result after <= {search_bench.TARGETS['first_result_kb']} KB and "
+                f"<= {search_bench.TARGETS['first_result_seconds']} s at N={big.collectibles}", met, fig))
     if len(sizes) > 1:
         growth = big.ms_per_page / small.ms_per_page
         out.append((f"time per page at N={big.collectibles} <= {TARGETS['per_page_growth']} x N={small.collectibles}",
@@ -282,9 +285,9 @@ def report(sizes: list[Size]) -> str:
             f"(generation + build)",
             f"  site size        {s.site_mb:>8} MB  median page {s.median_page_kb} KB, largest {s.largest_page_kb} KB "
             f"({s.largest_page})",
-            f"  search index     {', '.join(f'{k}: {v} MB' for k, v in s.search_index_mb.items())}; "
-            f"catalogue.json {s.catalogue_json_kb} KB",
+            f"  catalogue.json   {s.catalogue_json_kb} KB",
         ]
+        lines += search_bench.report_lines(s.search.get("bundles", {}), s.search.get("searches", []))
         if s.pdf:
             lines.append("  PDF (in the site build) " + "; ".join(
                 f"{lang}: {f['seconds']}s, {f['mb']} MB, {f['pages']} pages" for lang, f in s.pdf.items()))

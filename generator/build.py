@@ -17,6 +17,7 @@ from typing import Any
 
 from . import analysis as an
 from . import charts as ch
+from . import search
 from . import fmt
 from .load import gc_paused
 from .i18n import LANGS, NP_, QuoteFileError, missing_quotes, translations
@@ -230,22 +231,6 @@ def dataset_files(ds: Dataset) -> dict[str, bytes]:
     return out
 
 
-_jieba_memo: list[tuple[list, bytes]] = []
-
-
-def jieba_dictionary(ds: Dataset) -> bytes:
-    """A jieba user dictionary of every entity name, so search keeps names like 克蕾欧与小酷 whole."""
-    listed = [r.name.zh for kind in ("platforms", "collectibles", "partners") for r in getattr(ds, kind)]
-    listed += [p.platform_name.zh for p in ds.platforms]
-    if _jieba_memo and _jieba_memo[0][0] == listed:  # the same names as last time (an incremental build)
-        return _jieba_memo[0][1]
-    names = set(listed)
-    words = sorted(n.replace(" ", "") for n in names if n and any("\u4e00" <= ch_ <= "\u9fff" for ch_ in n))
-    out = "".join(f"{w} 20000 nz\n" for w in words).encode("utf-8")
-    _jieba_memo[:] = [(listed, out)]
-    return out
-
-
 # --------------------------------------------------------------------------- the build
 
 @gc_paused()  # rendering allocates millions of short-lived acyclic objects: the collector cost 25% here
@@ -353,7 +338,6 @@ def _generate(ds: Dataset, langs: tuple[str, ...], static: bool, show_progress: 
     from .schema import schemas
 
     schema_files = {name: text.encode("utf-8") for name, text in schemas().items()}
-    jieba_dict = jieba_dictionary(ds)
     files: dict[str, bytes] = {}
     missing: dict[str, set[str]] = {}
     urls, idx, _source_line, shared, pages = prepare()
@@ -386,7 +370,6 @@ def _generate(ds: Dataset, langs: tuple[str, ...], static: bool, show_progress: 
     if missing:
         lines = [f"missing {lang} translation: {msg!r}" for lang, msgs in missing.items() for msg in sorted(msgs)]
         raise BuildError("\n".join(lines) + "\n(add them to locales/<lang>/LC_MESSAGES/messages.po)")
-    files[f"{ASSETS}/search/jieba_user_dict.txt"] = jieba_dict
     claims.check(ds, files)  # refuse a site that contradicts itself or the data, before anything is written
     if cache is not None:
         cache.commit()
@@ -500,7 +483,8 @@ def render_edition(lang: str, pages: list, env: Any, trans: Any, ds: Dataset, id
             ds=p_ds, idx=p_idx, lang=lang, h=helpers, _=helpers._, charts=p_charts, site_charts=site_chart_ids,
             page=page, assets=helpers.page_url_to(f"{ASSETS}/"), ch=ch, an=an, **{TRACKER_VAR: tracker},
             **shared, **page.context)
-        data = _mark(_tidy(text)).encode("utf-8")
+        text = search.with_marks(_tidy(text), page.title_key, lang, p_idx)  # kind, platforms, names for Pagefind
+        data = _mark(text).encode("utf-8")
         out[prefix + page.file] = data
         if tracker is not None:
             records[(lang, page.file)] = (cache.entry(page, tracker, data), False)

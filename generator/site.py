@@ -96,5 +96,9 @@ def build_site(builder: str = "mkdocs", quiet: bool = False, content: Path = DEF
         if result.returncode != 0:
             print(f"site build failed for the {lang} edition ({config.name})", file=sys.stderr)
             return result.returncode
+    from .search import index_site
+
+    if index_site(site, quiet):  # Pagefind: one index per edition, from the built HTML, under either builder
+        return 1
     # The briefing as one PDF per edition, from the built pages.
     return write_pdfs(site, [lang for lang, config in CONFIGS.items() if config.exists()], quiet=quiet)

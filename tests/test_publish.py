@@ -339,8 +339,21 @@ def test_zensical_site_has_every_generated_asset(built, zensical_site):
     assets = {k for k in built.files if "/assets/generated/" in f"/{k}" and not k.endswith(".md")}
     charts = {k for k in assets if "/charts/" in k}
     assert any(k.endswith(".svg") for k in charts) and any(k.endswith(".vl.json") for k in charts)
-    for rel in sorted(assets - {"assets/generated/search/jieba_user_dict.txt"}):
+    for rel in sorted(assets):
         assert (zensical_site / rel).read_bytes() == built.files[rel], rel
+
+
+@pytest.mark.parametrize("builder", ["mkdocs", "zensical"])
+def test_each_edition_has_its_own_search_index(built, zensical_site, builder):
+    """Pagefind indexed both editions after either builder: every page once, in its own edition's index."""
+    site = built.site if builder == "mkdocs" else zensical_site
+    for edition, lang in ((site, "zh"), (site / "en", "en")):
+        entry = json.loads((edition / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+        assert list(entry["languages"]) == [lang], entry
+        pages = [p for p in edition.rglob("index.html") if not p.relative_to(edition).as_posix().startswith("en/")]
+        assert entry["languages"][lang]["page_count"] == len(pages)
+    # The search box is in every page, in the theme override, under both builders.
+    assert 'data-bf-search' in (site / "en" / "partners" / "jd" / "index.html").read_text(encoding="utf-8")
 
 
 def test_zensical_pages_show_the_charts(zensical_site):
