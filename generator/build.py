@@ -28,7 +28,7 @@ from .errors import BuildError
 from .forked import Forked as _Forked
 from .statics import StaticCharts, hand_spares
 from .write import ClashError, _atomic_write, write_all
-from .outputs.share import edition_files, finish_page, site_url
+from .outputs.share import edition_files, embed_code, finish_page, site_url
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSET_SRC = ROOT / "templates" / "assets"
@@ -444,7 +444,7 @@ def _edition(lang: str, ds: Dataset, idx: dict, urls: dict, source_line: Any, sh
     # first saw, so a shared environment would render the English macros in Chinese.
     env = environment()
     env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
-    env.globals["site_url"] = site_url(lang)  # chart links and embed codes (templates/partials/share.md.j2)
+    env.globals.update(site_url=site_url(lang), embed_code=embed_code)  # chart links (partials/share.md.j2)
     views = {cid: _chart_view(chart, chart_bytes[cid]) for cid, chart in charts.items()}
     files = {f"{prefix}{ASSETS}/data/catalogue.json": catalogue_json(ds, idx, lang, trans, cache)}
     if cache is not None:

@@ -36,6 +36,7 @@ def config_for(config: Path, content: Path, site: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     # Relative paths in a config resolve against its folder: keep the copy's folder-relative paths valid.
     text = re.sub(r"(?m)^(\s*-\s*)(hooks/)", lambda m: f"{m.group(1)}{ROOT}/{m.group(2)}", text)
+    text = re.sub(r"(?m)^(\s*custom_dir: )(?!/)(.+)$", lambda m: f"{m.group(1)}{ROOT}/{m.group(2)}", text)
     text = re.sub(r"(?m)^watch:\n((?:\s+-\s*.+\n)+)",
                   lambda m: "watch:\n" + re.sub(r"(?m)^(\s+-\s*)(?!/)(.+)$", lambda w: f"{w.group(1)}{ROOT}/{w.group(2)}",
                                                  m.group(1)), text)

@@ -101,7 +101,8 @@ def dataset_work(lang: str, ds: Any) -> cite.Work:
 
 def source_work(lang: str, s: Any) -> cite.Work:
     """The citation of a source article, as we read it (its author, else its outlet, as the author)."""
-    authors = (cite.Author(s.author[0], s.author[1:]),) if s.author else (cite.Author(literal=getattr(s.outlet or s.publisher, lang)),)
+    # A byline such as 晓艳 stays whole (literal): we do not know which part is a family name.
+    authors = (cite.Author(literal=s.author),) if s.author else (cite.Author(literal=getattr(s.outlet or s.publisher, lang)),)
     site = getattr(s.publisher, lang)
     if s.outlet:
         site = f"{getattr(s.outlet, lang)}/{site}"
@@ -153,6 +154,13 @@ def chart_home(cid: str, site_chart_ids: list[str], ds: Any) -> str:
         if cid.endswith("-" + p.id):
             return f"platforms/{p.id}/"
     return ""
+
+
+def embed_code(url: str, title: str, height: int = 560) -> str:
+    """The iframe snippet that shows a chart's own page on another site."""
+    e = lambda s: html.escape(str(s), quote=True)  # noqa: E731
+    return (f'<iframe src="{e(url)}" title="{e(title)}" width="100%" height="{height}" style="border:0" '
+            'loading="lazy"></iframe>')
 
 
 def chart_page(lang: str, chart: Any, home: str, home_title: str, source: str) -> bytes:
