@@ -226,7 +226,7 @@ def _pages(files: dict[str, bytes], english: bool) -> set[str]:
 def test_every_generated_page_has_a_twin(generated):
     zh, en = _pages(generated, english=False), _pages(generated, english=True)
     assert zh and zh == en
-    charts = {k for k in generated if "/charts/" in k}
+    charts = {k for k in generated if "charts/" in k or "/share/" in k}  # chart files, chart pages, share images
     assert {k.removeprefix("en/") for k in charts if k.startswith("en/")} == \
         {k for k in charts if not k.startswith("en/")}
 

@@ -129,10 +129,12 @@ def finish_page(env: Any, body: str, page: Any, lang: str, ds: Any, title: str) 
     block = env.get_template("partials/cite.md.j2").render(
         lang=lang, page=page, work=work, formats=cite.formats(work), accessed=work.accessed, parts=_parts(work),
         dataset=(_cite_view(dataset_work(lang, ds)) if page.title_key == "methodology" else None),
-        sources=[_cite_view(source_work(lang, s)) for s in ds.sources] if page.title_key == "methodology" else [])
+        sources=[dict(_cite_view(source_work(lang, s)), label=s.title if lang == "zh" else s.title_en)
+                 for s in ds.sources] if page.title_key == "methodology" else [])
     tags = {k: v for k, v in citation_tags(work).items() if v}
-    meta = {"description": html.escape(description(body, lang), quote=True),
-            "share_image": f"{SHARE_DIR}/{name}.png", "citation": tags}
+    summary = description(body, lang)
+    meta = {"description": html.escape(summary, quote=True)} if summary else {}  # else the site's description
+    meta.update({"share_image": f"{SHARE_DIR}/{name}.png", "citation": tags})
     return body.rstrip("\n") + "\n\n" + block.strip("\n") + "\n", meta
 
 
@@ -165,6 +167,8 @@ def embed_code(url: str, title: str, height: int = 560) -> str:
 
 def chart_page(lang: str, chart: Any, home: str, home_title: str, source: str) -> bytes:
     """charts/<id>/index.html: the chart alone, for a link or an iframe. Our own files only, relative paths."""
+    from .. import fmt
+
     e = lambda s: html.escape(str(s), quote=True)  # noqa: E731
     url = site_url(lang) + f"charts/{chart.id}/"
     image = site_url(lang) + f"{SHARE_DIR}/chart-{chart.id}.png"
@@ -177,7 +181,7 @@ def chart_page(lang: str, chart: Any, home: str, home_title: str, source: str) -
         ("description", chart.description), ("twitter:card", "summary_large_image"), ("twitter:title", chart.title),
         ("twitter:description", chart.description), ("twitter:image", image)))
     text = f"""<!doctype html>
-<html lang="{'zh-CN' if lang == 'zh' else 'en'}">
+<html lang="{lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -190,7 +194,7 @@ def chart_page(lang: str, chart: Any, home: str, home_title: str, source: str) -
 <h1 class="bf-embed-title">{e(chart.title)}</h1>
 <img src="../../assets/generated/charts/{e(chart.id)}.svg" alt="{e(chart.description)}">
 <figcaption>
-<p class="bf-embed-source">{e(source)}</p>
+<p class="bf-embed-source">{fmt.html_text(fmt.EnglishText(source) if lang == "en" else source)}</p>
 <p class="bf-embed-back"><a href="../../{e(home)}#fig-{e(chart.id)}" target="_top">{back} {e(SITE_NAMES[lang])}{'：' if lang == 'zh' else ': '}{e(home_title)}</a></p>
 </figcaption>
 </figure>
