@@ -187,7 +187,8 @@ def chart_page(lang: str, chart: Any, home: str, home_title: str, source: str) -
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{e(chart.title)} - {e(SITE_NAMES[lang])}</title>
 <link rel="canonical" href="{e(url)}">
-{meta}<link rel="stylesheet" href="../../assets/generated/css/embed.css">
+{meta}<link rel="icon" href="../../assets/images/favicon.png">
+<link rel="stylesheet" href="../../assets/generated/css/embed.css">
 </head>
 <body>
 <figure class="bf-embed" id="fig-{e(chart.id)}">
