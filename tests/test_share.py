@@ -75,8 +75,8 @@ def test_meta_tags_escape_data(site):
 
 
 def test_description_is_the_first_paragraph_as_plain_text():
-    body = "# T\n\nA [link](x/) and **bold**<sup><a href='#c'>[1]</a></sup> \\*x. Second.\n\n## H\n"
-    assert share.description(body, "en") == "A link and **bold** *x. Second."
+    body = "# T\n\nA [link](x/), `code` and **bold**<sup><a href='#c'>[1]</a></sup> \\*x\\*\\*. Second.\n\n## H\n"
+    assert share.description(body, "en") == "A link, code and bold *x**. Second."
     long = "# T\n\n" + "这是一句话。" * 40 + "\n"
     assert share.description(long, "zh") == "这是一句话。" * 18
 

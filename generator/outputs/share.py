@@ -59,6 +59,8 @@ def _plain(markdown: str) -> str:
     text = re.sub(r"<sup>.*?</sup>", "", markdown)
     text = re.sub(r"<[^>]+>", "", text)
     text = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"`([^`]*)`", r"\1", text)
+    text = re.sub(r"(?<!\\)(\*\*|__)(.+?)(?<!\\)\1", r"\2", text)  # strong emphasis
     text = re.sub(r"\\(.)", r"\1", text)
     return " ".join(html.unescape(text).split())
 
@@ -232,8 +234,9 @@ def wrap(text: str, size: float, width: float, lines: int) -> list[str]:
     return out
 
 
-def card_svg(lang: str, title: str, figure: str, colours: list[tuple[str, str]], source: str) -> str:
-    """A share card: the site's name, the title, the key figure, the platform colours, the source line."""
+def card_svg(lang: str, title: str, figure: str, colours: list[tuple[str, str]], source: str, note: str = "") -> str:
+    """A share card: the site's name, the title, the key figure (or else a note: what the chart shows, the
+    page's first sentence), the platform colours, the source line."""
     e = lambda s: html.escape(str(s), quote=False)  # noqa: E731
     font = f'font-family="{CARD_FONT}"'
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{CARD_W}" height="{CARD_H}" viewBox="0 0 {CARD_W} {CARD_H}" '
@@ -252,6 +255,10 @@ def card_svg(lang: str, title: str, figure: str, colours: list[tuple[str, str]],
         for line in wrap(figure, 40, 1040, 2):
             parts.append(f'<text x="80" y="{y + 20}" {font} font-size="40" font-weight="700" fill="#3f51b5">{e(line)}</text>')
             y += 54
+    elif note:
+        for line in wrap(note, 32, 1040, 2):
+            parts.append(f'<text x="80" y="{y + 10}" {font} font-size="32" fill="#3b3f55">{e(line)}</text>')
+            y += 44
     x = 80.0
     for name, colour in colours:
         parts.append(f'<rect x="{x:.1f}" y="474" width="26" height="26" rx="4" fill="{e(colour)}"/>')
@@ -327,6 +334,7 @@ def edition_files(lang: str, ds: Any, idx: dict, charts: dict, site_chart_ids: l
         if name is None:
             continue
         figure, cites = "", all_cites
+        note = description(page_files.get(prefix + page.file, b"").decode("utf-8"), lang)
         if page.title_key == "home":
             hl = idx["headline"]
             sep = "，" if lang == "zh" else ", "
@@ -339,12 +347,12 @@ def edition_files(lang: str, ds: Any, idx: dict, charts: dict, site_chart_ids: l
             if f is not None:
                 value = g("不限量") if f.quantity is None else quantity(f.quantity, lang, f.unit)
                 figure = f"{g(FIGURE_LABELS[f.measure])}{g('：')}{value}"
-        svg = card_svg(lang, titles.get(page.url, ""), figure, colours, source_line(cites, lang, short=True))
+        svg = card_svg(lang, titles.get(page.url, ""), figure, colours, source_line(cites, lang, short=True), note)
         out[f"{prefix}{SHARE_DIR}/{name}.png"] = images.png(svg)
     for cid, chart in charts.items():
         home = chart_home(cid, site_chart_ids, ds)
         out[f"{prefix}charts/{cid}/index.html"] = chart_page(lang, chart, home, titles.get(home, ""),
                                                              source_line(chart.cites, lang))
-        svg = card_svg(lang, chart.title, "", colours, source_line(chart.cites, lang, short=True))
+        svg = card_svg(lang, chart.title, "", colours, source_line(chart.cites, lang, short=True), chart.subtitle)
         out[f"{prefix}{SHARE_DIR}/chart-{cid}.png"] = images.png(svg)
     return out
