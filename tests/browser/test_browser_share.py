@@ -80,7 +80,13 @@ def _today(page) -> str:
     return f"{y:04d}-{m:02d}-{d:02d}"
 
 
-def _clipboard(page) -> str:
+def _copy(page, selector: str) -> str:
+    """Click a copy button, wait until it says the text was copied (the clipboard is written asynchronously),
+    and return what the clipboard holds."""
+    button = page.locator(selector)
+    button.evaluate("b => b.removeAttribute('data-copied-text')")
+    button.click()
+    page.wait_for_function("b => b.hasAttribute('data-copied-text')", arg=button.element_handle())
     return page.evaluate("navigator.clipboard.readText()")
 
 
@@ -94,17 +100,14 @@ def test_copy_link_embed_code_and_citations_after_instant_navigation(new_tab, se
     page.wait_for_selector("#cite-page-gbt")
     assert page.evaluate("window.__notReloaded === true"), "the page was swapped, not reloaded"
 
-    page.locator('#fig-edition button.bf-copy[data-copy-text]').click()
-    assert _clipboard(page) == server + "comparisons/#fig-edition"
+    assert _copy(page, '#fig-edition button.bf-copy[data-copy-text]') == server + "comparisons/#fig-edition"
     expect(page.locator('#fig-edition button.bf-copy[data-copy-text]')).to_have_text("已复制")
-    page.locator('button[data-copy="embed-edition"]').click()
-    assert _clipboard(page) == embed_code(built, "comparisons/index.html", "edition")
+    assert _copy(page, 'button[data-copy="embed-edition"]') == embed_code(built, "comparisons/index.html", "edition")
 
     monkeypatch.setenv("SITE_URL", server)
     work = dataclasses.replace(share.page_work("zh", "comparisons/", "图表对比", dataset), accessed=_today(page))
     for fmt, expected in cite.formats(work).items():
-        page.locator(f'button[data-copy="cite-page-{fmt}"]').click()
-        assert _clipboard(page) == expected, fmt
+        assert _copy(page, f'button[data-copy="cite-page-{fmt}"]') == expected, fmt
 
 
 def test_citations_show_todays_date_without_copying(new_tab, server, dataset, monkeypatch):
