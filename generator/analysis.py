@@ -184,11 +184,33 @@ def partners_by_type(ds: Dataset) -> dict[str, dict[str, Sourced]]:
     cites: dict[tuple[str, str], list] = defaultdict(list)
     for partner in ds.partners:
         for link in partner.platforms:
-            if parents.get(link.platform) == partner.id:
-                continue  # the company behind a platform is not its partner
+            if parents.get(link.platform) in (partner.id, partner.group):
+                continue  # the company behind a platform, and its own units, are not its partners
             out[link.platform][partner.type].append(partner)
             cites[(link.platform, partner.type)].append(link.cite)
     return {pid: {t: Sourced(tuple(v), union(cites[(pid, t)])) for t, v in row.items()} for pid, row in out.items()}
+
+
+@_per_dataset
+def own_units(ds: Dataset) -> dict[str, Sourced]:
+    """platform -> Sourced(its own group's units, services and staff named with it): kept apart from partners."""
+    parents = {p.id: p.parent for p in ds.platforms}
+    out: dict[str, list] = {p.id: [] for p in ds.platforms}
+    cites: dict[str, list] = defaultdict(list)
+    for partner in ds.partners:
+        for link in partner.platforms:
+            if partner.group is not None and parents.get(link.platform) == partner.group:
+                out[link.platform].append(partner)
+                cites[link.platform].append(link.cite)
+    return {pid: Sourced(tuple(v), union(cites[pid])) for pid, v in out.items()}
+
+
+@_per_dataset
+def partner_counts(ds: Dataset) -> dict[str, Sourced]:
+    """platform -> Sourced(number of named partners, the platform's own group left out)."""
+    by = partners_by_type(ds)
+    return {pid: Sourced(sum(len(s.value) for s in row.values()), union(*(s.cites for s in row.values())))
+            for pid, row in by.items()}
 
 
 def partners_of(ds: Dataset, platform_id: str) -> list[tuple[Any, Any]]:
@@ -277,15 +299,25 @@ class Headline:
     partners: Sourced
     events: Sourced
     partner_types: dict[str, int] = field(default_factory=dict)
+    own: Sourced = Sourced(0)  # the companies behind the platforms and their own units, not counted as partners
 
 
 def headline(ds: Dataset) -> Headline:
+    """What the dataset holds. Partners are counted apart from the companies behind the platforms and their
+    own units (partner_types still counts every record by type)."""
+    parents = {p.id: p.parent for p in ds.platforms}
+    # Own: a company behind a platform, or a unit of its group on every platform it is named with.
+    own = set(parents.values()) | {
+        u.id for u in ds.partners
+        if u.group is not None and u.platforms and all(parents.get(link.platform) == u.group for link in u.platforms)}
+    named = [p for p in ds.partners if p.id not in own]
     return Headline(
         platforms=Sourced(len(ds.platforms), union(*(cites_of(p) for p in ds.platforms))),
         collectibles=Sourced(len(ds.collectibles), union(*(cites_of(c) for c in ds.collectibles))),
-        partners=Sourced(len(ds.partners), union(*(cites_of(p) for p in ds.partners))),
+        partners=Sourced(len(named), union(*(cites_of(p) for p in named))),
         events=Sourced(len(ds.events), union(*(cites_of(e) for e in ds.events))),
         partner_types=dict(Counter(p.type for p in ds.partners)),
+        own=Sourced(len(ds.partners) - len(named), union(*(cites_of(p) for p in ds.partners if p.id in own))),
     )
 
 
@@ -339,3 +371,129 @@ def sort_key_number(q: Quantity | str | None, unknown_last: bool = True) -> tupl
 __all__ = [
     "FEATURES", "MECHANICS", "PARTNER_TYPES", "Edition", "Point", "Sourced", "cites_of", "union",
 ]
+
+
+# --------------------------------------------------------------------------- findings (the home page's claims)
+
+# A platform's stated values of one measure are listed one by one up to this many; beyond, the range and a count.
+LIST_MAX = 4
+
+
+@dataclass(frozen=True)
+class Values:
+    """What the dataset states of one measure for one platform: its own figures and its collectibles'."""
+
+    platform: str
+    figures: tuple[Point, ...]          # platform-level figures (each may carry a scope)
+    items: tuple[Point, ...]            # collectibles with a stated value
+    cites: tuple[Citation, ...]
+
+    @property
+    def disclosed(self) -> bool:
+        return bool(self.figures or self.items)
+
+    @property
+    def count(self) -> int:
+        return len(self.figures) + len(self.items)
+
+    @property
+    def shown_items(self) -> tuple[Point, ...]:
+        return self.items[:LIST_MAX]
+
+    @property
+    def more_items(self) -> int:
+        return max(0, len(self.items) - LIST_MAX)
+
+    def bounds(self) -> tuple[Decimal, Decimal] | None:
+        """Lowest and highest stated number (ranges by their ends); None when nothing is stated."""
+        nums = [x for pt in self.figures + self.items if pt.quantity is not None for x in (pt.low, pt.high)]
+        return (min(nums), max(nums)) if nums else None
+
+
+def _values(ds: Dataset, points: list[Point]) -> dict[str, Values]:
+    figs: dict[str, list[Point]] = defaultdict(list)
+    items: dict[str, list[Point]] = defaultdict(list)
+    for pt in points:
+        (figs if isinstance(pt.subject, Figure) else items)[pt.platform].append(pt)
+    out = {}
+    for p in ds.platforms:
+        f, i = tuple(figs.get(p.id, ())), tuple(items.get(p.id, ()))
+        out[p.id] = Values(p.id, f, i, union(*(pt.cites for pt in f + i)))
+    return out
+
+
+@_per_dataset
+def prices(ds: Dataset) -> dict[str, Values]:
+    """platform -> every stated collectible price (CNY): its figures and its collectibles'."""
+    return _values(ds, price_points(ds))
+
+
+@_per_dataset
+def editions(ds: Dataset) -> dict[str, Values]:
+    """platform -> every stated edition size: its figures and its collectibles'."""
+    return _values(ds, edition_points(ds))
+
+
+@dataclass(frozen=True)
+class Findings:
+    """The home page's findings, as values: templates only word them."""
+
+    gift: tuple[Sourced, ...]           # platforms that give collectibles with goods (value: platform)
+    sale: tuple[Sourced, ...]           # platforms that sell collectibles with goods
+    direct_sale_too: tuple[Sourced, ...]  # gift platforms that also sell some collectibles outright
+    prices: dict[str, Values]
+    priced: tuple[str, ...]             # platforms with a stated price
+    unpriced: tuple[str, ...]           # platforms without one
+    editions: dict[str, Values]
+    partners: dict[str, Sourced]        # platform -> named partners (count), own group left out
+    own: dict[str, Sourced]             # platform -> its own units named with it
+    cites: dict[str, tuple[Citation, ...]]  # finding key -> its one citation group
+
+
+@_per_dataset
+def findings(ds: Dataset) -> Findings:
+    """Every value, count, comparison and absence the home page states, from all of each platform's records."""
+    groups = model_groups(ds)
+    matrix = mechanics_matrix(ds)
+    gift_ids = {s.value.id for s in groups["gift"]}
+    direct = tuple(Sourced(p, matrix[p.id]["direct_sale"].cites) for p in ds.platforms
+                   if p.id in gift_ids and "direct_sale" in matrix[p.id])
+    pr, ed = prices(ds), editions(ds)
+    partners, own = partner_counts(ds), own_units(ds)
+    cites = {
+        "model": union(*(s.cites for s in groups["gift"] + groups["sale"]), *(s.cites for s in direct)),
+        "prices": union(*(v.cites for v in pr.values())),
+        "editions": union(*(v.cites for v in ed.values())),
+        "partners": union(*(s.cites for s in partners.values())),
+    }
+    return Findings(
+        gift=tuple(groups["gift"]), sale=tuple(groups["sale"]), direct_sale_too=direct,
+        prices=pr, priced=tuple(pid for pid, v in pr.items() if v.disclosed),
+        unpriced=tuple(pid for pid, v in pr.items() if not v.disclosed),
+        editions=ed, partners=partners, own=own, cites=cites,
+    )
+
+
+@dataclass(frozen=True)
+class MainFinding:
+    """The headline: which platforms give collectibles away with goods and which sell them, as of when."""
+
+    gift: tuple[Platform, ...]
+    sale: tuple[Platform, ...]
+    platforms: int
+    as_of: Any                          # the newest source's publication date
+    sources: int
+    cites: tuple[Citation, ...]
+
+
+@_per_dataset
+def main_finding(ds: Dataset) -> MainFinding:
+    groups = model_groups(ds)
+    cited = {c.source for kind in ("platforms", "collectibles", "partners", "events", "metrics", "statements")
+             for r in getattr(ds, kind) for c in cites_of(r)}
+    dates = [s.published for s in ds.sources if s.id in cited]
+    return MainFinding(
+        gift=tuple(s.value for s in groups["gift"]), sale=tuple(s.value for s in groups["sale"]),
+        platforms=len(ds.platforms), as_of=max(dates, key=lambda d: d.sort_key()) if dates else None,
+        sources=len(dates), cites=union(*(s.cites for s in groups["gift"] + groups["sale"])),
+    )

@@ -20,6 +20,7 @@ from . import charts as ch
 from . import fmt
 from .load import gc_paused
 from .i18n import LANGS, NP_, translations
+from . import claims
 from .model import KINDS, Dataset
 from .pages import page_count, plan, url_map
 from .progress import progress
@@ -40,7 +41,7 @@ ASSETS = "assets/generated"
 KIND_LABELS = {"sources": NP_("plural", "来源"), "platforms": NP_("plural", "平台"),
                "collectibles": NP_("plural", "藏品"), "partners": NP_("plural", "合作方"),
                "events": NP_("plural", "事件"), "metrics": NP_("plural", "业务数字"),
-               "statements": NP_("plural", "说法")}
+               "statements": NP_("plural", "说法"), "corrections": NP_("plural", "更正")}
 
 
 # --------------------------------------------------------------------------- sources
@@ -376,6 +377,7 @@ def _generate(ds: Dataset, langs: tuple[str, ...], static: bool, show_progress: 
         lines = [f"missing {lang} translation: {msg!r}" for lang, msgs in missing.items() for msg in sorted(msgs)]
         raise BuildError("\n".join(lines) + "\n(add them to locales/<lang>/LC_MESSAGES/messages.po)")
     files[f"{ASSETS}/search/jieba_user_dict.txt"] = jieba_dict
+    claims.check(ds, files)  # refuse a site that contradicts itself or the data, before anything is written
     if cache is not None:
         cache.commit()
     return files

@@ -400,7 +400,7 @@ def revenue_chart(ctx: Ctx) -> Chart | None:
 
 # Interface labels of closed vocabularies: message ids, marked with N_() for extraction and translated
 # where they are shown.
-TYPE_LABELS = {"ip": N_("IP"), "brand": N_("品牌"), "cultural_institution": N_("文博机构"),
+TYPE_LABELS = {"ip": N_("IP"), "brand": N_("品牌"), "cultural_institution": N_("文博单位或店铺"),
                "virtual_human": N_("虚拟人"), "technology": N_("技术提供方"), "business_unit": N_("业务部门"),
                "company": N_("公司")}
 MECHANIC_LABELS = {"gift_with_purchase": N_("买实物赠藏品"), "spend_threshold": N_("满额获赠或抽取"),
@@ -421,13 +421,19 @@ QUALIFIER_LABELS = {"about": N_("约"), "nearly": N_("近"), "more_than": N_("�
 QUALIFIER_KINDS = {"exact": N_("确数"), "about": N_("约数"), "nearly": N_("约数"), "at_least": N_("下限（及以上）"),
                    "more_than": N_("下限（及以上）"), "at_most": N_("上限（及以下）"), "less_than": N_("上限（及以下）")}
 PRECISION_LABELS = {"day": N_("日"), "month": N_("月"), "year": N_("年")}
-CATEGORY_LABELS = {"brand_marketing": N_("品牌营销"), "ip": N_("IP 联名"), "public_welfare": N_("公益"),
+CATEGORY_LABELS = {"brand_marketing": N_("品牌合作"), "ip": N_("IP 联名"), "public_welfare": N_("公益"),
                    "cultural": N_("文博文创"), "digital_toy": N_("数字潮玩"), "virtual_fashion": N_("虚拟时尚"),
                    "art": N_("数字艺术")}
-RULE_LABELS = {"allowed": N_("允许"), "time_limited": N_("允许（有时间限制）"), "not_allowed": N_("不允许")}
+RULE_LABELS = {"allowed": N_("允许"), "time_limited": N_("可赠送（通常有时间限制）"), "not_allowed": N_("不允许")}
 ROLE_LABELS = {"issuer": N_("发行方"), "ip": N_("IP"), "brand": N_("品牌"), "host": N_("主理人"), "creator": N_("创作者"),
                "beneficiary": N_("受益方")}
 KIND_LABELS = {"single": N_("单款"), "series": N_("系列"), "group": N_("一组")}
+CORRECTION_LABELS = {"lost_hedge": N_("丢了来源的限定词"), "added_certainty": N_("比来源说得更肯定"),
+                     "scope": N_("范围比来源说的大"), "inferred": N_("推断当作来源所说"),
+                     "unlike_count": N_("把不同类的东西算在一起"), "method": N_("方法说明言过其实"),
+                     "beyond_source": N_("分析超出来源"), "missing_fact": N_("漏记来源的事实"),
+                     "contradiction": N_("网站自相矛盾"), "citation": N_("引文不支持所注内容"),
+                     "translation": N_("译文与原文不符")}
 
 
 SITE_CHARTS: tuple[Callable[[Ctx], Chart | None], ...] = (

@@ -185,7 +185,11 @@ def quantity(q: Quantity | str | None, lang: str, unit: str = "count") -> str:
     text = _QUAL[lang][q.qualifier].format(core)
     if q.label is not None:
         label = getattr(q.label, lang)
-        text = f"{label}（{text}）" if lang == "zh" else f"{label} ({text})"
+        if q.reading:
+            # The source's words give no numbers (几十, 几百至上千): the numbers are our reading of them.
+            text = f"{label}（我们读作{text}）" if lang == "zh" else f"{label} (our reading: {text})"
+        else:
+            text = f"{label}（{text}）" if lang == "zh" else f"{label} ({text})"
     return text
 
 

@@ -178,6 +178,9 @@ class Quantity(Strict):
                              "at_least (及以上), at_most, more_than (超), less_than (不足).")
     label: Text | None = Field(
         None, description="The source's own wording when it is vaguer than the numbers (几百至上千).")
+    reading: bool = Field(
+        False, description="True when the numbers are our reading of the source's words (几十 read as 10–99), "
+                           "not numbers the source gives; shown as such wherever the figure appears.")
 
     @model_validator(mode="after")
     def _shape(self) -> "Quantity":
@@ -286,6 +289,9 @@ class Figure(Strict):
     unlimited: bool = Field(False, description="True when the source says the edition is unlimited (不限量).")
     unit: Literal["count", "copies", "CNY"] = Field(description="Unit of the figure.")
     note: Text = Field(description="What the figure is about, in our words.")
+    scope: Text | None = Field(
+        None, description="The group of items the source says it of, when narrower than the whole programme "
+                          "(e.g. the 15 surveyed collectibles); shown beside the figure wherever it appears.")
     cite: Citation = Field(description="Where the source states it.")
 
     @model_validator(mode="after")
@@ -388,6 +394,9 @@ class Partner(Strict):
     type: PartnerType = Field(description="What kind of partner.")
     platforms: list[PartnerLink] = Field(default_factory=list, description="Platforms it worked with.")
     related: list[Ref] = Field(default_factory=list, description="Other partners it is tied to (partner ids).")
+    group: Ref | None = Field(
+        None, description="The company it belongs to (a partner id of type company) when it is that company's own "
+                          "unit, service or staff; a platform's own group is not counted among its partners.")
     description: Text = Field(description="Who it is, in our words.")
     cites: Cites
 
@@ -432,6 +441,26 @@ class Statement(Strict):
     cite: Citation = Field(description="Where the source states it.")
 
 
+CorrectionKind = Literal[
+    "lost_hedge", "added_certainty", "scope", "inferred", "unlike_count", "method", "beyond_source",
+    "missing_fact", "contradiction", "citation", "translation",
+]
+CORRECTION_KINDS: tuple[str, ...] = CorrectionKind.__args__  # type: ignore[attr-defined]
+
+
+class Correction(Strict):
+    """One entry of the corrections log: what the site said, what it says now, when."""
+
+    id: Slug
+    date: DateP = Field(description="When the correction was made.")
+    kind: CorrectionKind = Field(description="What kind of error it was.")
+    where: Text = Field(description="Where on the site the error was (page, table, chart), in our words.")
+    was: Text = Field(description="What the site said.")
+    now: Text = Field(description="What it says now.")
+    records: list[Ref] = Field(default_factory=list, description="Records changed (ids), if any.")
+    cite: Citation | None = Field(None, description="The passage of the source the correction rests on.")
+
+
 class Dataset(BaseModel):
     """Every record of data/, checked across records."""
 
@@ -442,6 +471,7 @@ class Dataset(BaseModel):
     events: list[Event]
     metrics: list[Metric]
     statements: list[Statement]
+    corrections: list[Correction] = []
 
     def index(self, kind: str) -> dict[str, Any]:
         return {r.id: r for r in getattr(self, kind)}
@@ -456,4 +486,7 @@ KINDS: dict[str, tuple[str, type[Strict], str]] = {
     "events": ("events.yaml", Event, "The dated timeline."),
     "metrics": ("metrics.yaml", Metric, "Stated business figures."),
     "statements": ("statements.yaml", Statement, "Short attributed quotes."),
+    "corrections": ("corrections.yaml", Correction, "The corrections log: what was wrong, what it says now, when."),
 }
+# Kinds whose file may be missing (an empty list then).
+OPTIONAL_KINDS = frozenset({"corrections"})

@@ -288,6 +288,25 @@ class PageHelpers:
         """未披露, marked so the reader can tell it from a value."""
         return Markup(f'<span class="bf-nd">{fmt.attr(fmt.not_disclosed(self.lang))}</span>')
 
+    def scope(self, scope: Any) -> Markup:
+        """The group of items a figure is said of, beside the figure; nothing when it is the whole programme."""
+        if scope is None:
+            return Markup("")
+        text = fmt.attr(self.t(scope))
+        wrapped = f"（{text}）" if self.lang == "zh" else f" ({text})"
+        return Markup(f'<span class="bf-scope">{wrapped}</span>')
+
+    def claim(self, key: str, body: Any, disclosed: bool = True) -> Markup:
+        """A stated value or an absence, marked with what it is about, for the build's consistency checks
+        (generator/claims.py): a value must carry a citation, an absence must match the data."""
+        state = "disclosed" if disclosed else "nd"
+        return Markup(f'<span class="bf-claim" data-claim="{fmt.attr(key)}" data-state="{state}">') + \
+            fmt.md(body) + Markup("</span>")
+
+    def count(self, key: str, n: int) -> Markup:
+        """A count, marked with what it counts, so that the build can check it is the same on every page."""
+        return Markup(f'<span class="bf-count" data-count="{fmt.attr(key)}" data-value="{int(n)}">{self.n(n)}</span>')
+
     def name_first(self, record: Any) -> Markup:
         """A name as first mentioned: in English with the Chinese original (and whose translation it is)."""
         name = record.name

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from .forked import Forked
 from .load import LoadError, Pos, PosDict, PosList, gc_paused, load_yaml, load_yaml_text, read_fast
-from .model import KINDS, Citation, Dataset
+from .model import KINDS, OPTIONAL_KINDS, Citation, Dataset
 
 
 @dataclass(frozen=True, order=True)
@@ -197,6 +197,8 @@ def load_dataset(data_dir: Path, display_root: str | None = None, split: bool = 
     for kind, (filename, _model, _doc) in KINDS.items():
         display = _display(root, filename)
         records[kind], raw[kind] = [], []
+        if kind in OPTIONAL_KINDS and not (data_dir / filename).exists():
+            continue
         try:
             loaded = load_yaml(data_dir / filename, display)
         except LoadError as exc:
@@ -324,6 +326,9 @@ def _load_split(data_dir: Path, root: str) -> Dataset | None:
     """
     texts: dict[str, str] = {}
     for kind, (filename, _model, _doc) in KINDS.items():
+        if kind in OPTIONAL_KINDS and not (data_dir / filename).exists():
+            texts[kind] = ""
+            continue
         try:
             texts[kind] = (data_dir / filename).read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
@@ -374,10 +379,11 @@ def _load_split(data_dir: Path, root: str) -> Dataset | None:
 _REFS: dict[str, dict[str, str]] = {
     "platforms": {"parent": "partners", "chain": "partners"},
     "collectibles": {"platform": "platforms", "series": "collectibles", "partner": "partners"},
-    "partners": {"platform": "platforms", "related": "partners"},
+    "partners": {"platform": "platforms", "related": "partners", "group": "partners"},
     "events": {"platform": "platforms", "partners": "partners", "collectibles": "collectibles"},
     "metrics": {"subject": "platforms|partners"},
     "statements": {"platform": "platforms", "speaker_partner": "partners"},
+    "corrections": {"records": "platforms|collectibles|partners|events|metrics|statements"},
 }
 
 

@@ -65,7 +65,8 @@ def test_every_citation_is_shown_on_some_page(generated, dataset):
 def test_unknowns_show_as_not_disclosed(built):
     page = (built.site / "platforms" / "tmall-digital-collectibles" / "index.html").read_text(encoding="utf-8")
     # Tmall's launch date and transfer rules are not in the source.
-    assert re.search(r"上线时间</td>\s*<td><span class=\"bf-nd\">未披露</span>", page)
+    assert re.search(r"上线时间</td>\s*<td><span class=\"bf-claim\" data-claim=\"launch:tmall-digital-collectibles\" "
+                     r"data-state=\"nd\"><span class=\"bf-nd\">未披露</span>", page)
 
 
 def test_numbers_come_with_citations(built):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -13,7 +14,10 @@ from generator.analysis import cites_of
 from generator.model import Citation
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT.parent / "shared" / "seeds" / "000_2f94d0f2904e0472.txt"
+# The source archive (the articles the dataset cites) is not in the repository: it is read from
+# $BRIEFING_SOURCES, by default ../shared/seeds beside the repository (README, "Tests").
+SOURCES = Path(os.environ.get("BRIEFING_SOURCES") or ROOT.parent / "shared" / "seeds")
+SEED = SOURCES / "000_2f94d0f2904e0472.txt"
 SEED_SOURCE = "leibao-2022-06-03"
 
 
@@ -28,7 +32,8 @@ def paragraphs(text: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def seed_paragraphs() -> list[str]:
-    assert SEED.exists(), f"the seed article is expected beside the repository at {SEED}"
+    assert SEED.exists(), (f"the source archive is missing: put the article {SEED.name} in {SOURCES}, "
+                           "or point BRIEFING_SOURCES at the folder that holds it")
     return paragraphs(SEED.read_text(encoding="utf-8"))
 
 
@@ -45,6 +50,7 @@ def all_citations(ds) -> list[Citation]:
     for p in ds.partners:
         out.extend(link.cite for link in p.platforms)
     out.extend(s.cite for s in ds.statements)
+    out.extend(c.cite for c in ds.corrections if c.cite is not None)
     return out
 
 

@@ -309,3 +309,20 @@ def test_split_path_gives_up_on_problems_across_its_halves(data: Path, case: str
         assert f"data/collectibles.yaml:{line}:7: id: duplicate id '{first_id}' (first used at line 3)" in found
     else:
         assert found and all(int(p.split(":")[1]) >= line for p in found), found
+
+
+def test_a_correction_of_an_unknown_kind(data):
+    line, col = mutate(data, "corrections.yaml", "kind: contradiction", "kind: typo")
+    found = problems(data)
+    assert len(found) == 1 and found[0].startswith(f"data/corrections.yaml:{line}:{col + 6}: kind: ")
+
+
+def test_a_correction_naming_a_record_that_does_not_exist(data):
+    line, col = mutate(data, "corrections.yaml", "records: [joy-doga]", "records: [joy-dogo]")
+    found = problems(data)
+    assert len(found) == 1 and found[0].startswith(f"data/corrections.yaml:{line}:{col + 10}: records")
+
+
+def test_the_corrections_file_may_be_missing(data):
+    (data / "corrections.yaml").unlink()
+    assert load_dataset(data, "data").corrections == []
