@@ -94,6 +94,8 @@ def test_copy_link_embed_code_and_citations_after_instant_navigation(new_tab, se
     tab = new_tab(permissions=["clipboard-read", "clipboard-write"])
     page = tab.page
     tab.open("", wait_charts=False)  # the charts are not what this test is about (2 s limit under load)
+    page.wait_for_load_state("load")  # Material's bundle has run: its instant navigation takes the click
+    page.wait_for_function("() => !!window.document$ && !!window.__briefingLoaded")
     page.evaluate("window.__notReloaded = true")
     page.locator("article a[href$='comparisons/']").first.click()  # Material's instant navigation
     page.wait_for_url(server + "comparisons/")
