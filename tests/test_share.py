@@ -158,3 +158,27 @@ def test_site_names_match_the_mkdocs_configs():
 def test_accessed_part_is_what_briefing_js_rewrites():
     js = (ROOT / "templates" / "assets" / "briefing.js").read_text(encoding="utf-8")
     assert '"Retrieved " + MONTHS[m - 1]' in js and cite.accessed_part("apa", "2026-01-05").startswith("Retrieved January 5,")
+
+
+def test_platform_cards_keep_the_figure_s_note_and_scope(dataset):
+    """The key figure on a platform's card comes with what it is about (the source's hedges) and its scope."""
+    from generator.build import _edition_charts, indexes, source_line_factory
+    from generator.pages import plan
+
+    class Capture(share.ShareImages):
+        def __init__(self):
+            self.svgs = []
+
+        def png(self, svg):
+            self.svgs.append(svg)
+            return b""
+
+    images, source_line = Capture(), source_line_factory(dataset)
+    trans, charts, site_ids, _files, _specs = _edition_charts("zh", dataset, source_line, False, None)
+    share.edition_files("zh", dataset, indexes(dataset), charts, site_ids, source_line, plan(dataset), {}, trans, images)
+    cards = " ".join(images.svgs)
+    for p in dataset.platforms:
+        f = p.figures[0]
+        assert f.note.zh[:8] in cards, p.id
+        if f.scope is not None:
+            assert f"（{f.scope.zh}）" in cards, p.id

@@ -250,7 +250,8 @@ def wrap(text: str, size: float, width: float, lines: int) -> list[str]:
     return out
 
 
-def card_svg(lang: str, title: str, figure: str, colours: list[tuple[str, str]], source: str, note: str = "") -> str:
+def card_svg(lang: str, title: str, figure: str, colours: list[tuple[str, str]], source: str, note: str = "",
+             accent: str = "#3f51b5") -> str:
     """A share card: the site's name, the title, the key figure (or else a note: what the chart shows, the
     page's first sentence), the platform colours, the source line."""
     e = lambda s: html.escape(str(s), quote=False)  # noqa: E731
@@ -269,10 +270,10 @@ def card_svg(lang: str, title: str, figure: str, colours: list[tuple[str, str]],
         y += int(size * 1.3)
     if figure:
         for line in wrap(figure, 40, 1040, 2):
-            parts.append(f'<text x="80" y="{y + 20}" {font} font-size="40" font-weight="700" fill="#3f51b5">{e(line)}</text>')
+            parts.append(f'<text x="80" y="{y + 20}" {font} font-size="40" font-weight="700" fill="{e(accent)}">{e(line)}</text>')
             y += 54
-    elif note:
-        for line in wrap(note, 32, 1040, 2):
+    if note:
+        for line in wrap(note, 32 if not figure else 28, 1040, 2):
             parts.append(f'<text x="80" y="{y + 10}" {font} font-size="32" fill="#3b3f55">{e(line)}</text>')
             y += 44
     x = 80.0
@@ -349,7 +350,7 @@ def edition_files(lang: str, ds: Any, idx: dict, charts: dict, site_chart_ids: l
         name = share_name(page)
         if name is None:
             continue
-        figure, cites = "", all_cites
+        figure, cites, accent = "", all_cites, "#3f51b5"
         note = description(page_files.get(prefix + page.file, b"").decode("utf-8"), lang)
         if page.title_key == "home":
             hl = idx["headline"]
@@ -359,11 +360,17 @@ def edition_files(lang: str, ds: Any, idx: dict, charts: dict, site_chart_ids: l
         elif page.title_key.startswith("platform:"):
             p = page.context["platform"]
             cites = an.cites_of(p)
+            accent = idx["colours"].get(p.id, accent)  # the platform's own colour
             f = next(iter(p.figures), None)
-            if f is not None:
+            if f is not None:  # with its scope and note, which keep the source's hedges (雷报不完全统计…)
                 value = g("不限量") if f.quantity is None else quantity(f.quantity, lang, f.unit)
-                figure = f"{g(FIGURE_LABELS[f.measure])}{g('：')}{value}"
-        svg = card_svg(lang, titles.get(page.url, ""), figure, colours, source_line(cites, lang, short=True), note)
+                label = g(FIGURE_LABELS[f.measure])
+                if f.scope is not None:
+                    label += f"{g('（')}{getattr(f.scope, lang)}{g('）')}"
+                figure = f"{label}{g('：')}{value}"
+                note = getattr(f.note, lang)
+        svg = card_svg(lang, titles.get(page.url, ""), figure, colours, source_line(cites, lang, short=True), note,
+                       accent)
         out[f"{prefix}{SHARE_DIR}/{name}.png"] = images.png(svg)
     for cid, chart in charts.items():
         home = chart_home(cid, site_chart_ids, ds)
