@@ -249,7 +249,7 @@ def disclosure(ds: Dataset) -> dict[str, dict[str, Sourced]]:
         row["edition"] = Sourced(bool(ed), union(*(pt.cites for pt in ed)))
         row["price"] = Sourced(bool(pr), union(*(pt.cites for pt in pr)))
         row["brands"] = Sourced("brands" in figs, (figs["brands"].cite,) if "brands" in figs else ())
-        issued = figs.get("collectibles_issued") or figs.get("collectibles_surveyed")
+        issued = figs.get("collectibles_issued")  # a partial survey's count is not the number issued
         row["issued"] = Sourced(issued is not None, (issued.cite,) if issued else ())
         out[p.id] = row
     return out
@@ -403,6 +403,20 @@ class Values:
     @property
     def more_items(self) -> int:
         return max(0, len(self.items) - LIST_MAX)
+
+    def item_range(self) -> Quantity | None:
+        """From the lowest to the highest number stated for its collectibles (unlimited ones left out)."""
+        stated = [pt.quantity for pt in self.items if pt.quantity is not None]
+        if len(stated) == 1:
+            return stated[0]
+        if not stated:
+            return None
+        lo, hi = min(q.low for q in stated), max(q.high for q in stated)
+        # The range keeps the vaguest of its parts: "about" if any is, "our reading" if any is.
+        qualifier = "exact" if all(q.qualifier == "exact" for q in stated) else "about"
+        reading = any(q.reading for q in stated)
+        return Quantity(value=lo, qualifier=qualifier, reading=reading) if lo == hi else \
+            Quantity(min=lo, max=hi, qualifier=qualifier, reading=reading)
 
     def bounds(self) -> tuple[Decimal, Decimal] | None:
         """Lowest and highest stated number (ranges by their ends); None when nothing is stated."""

@@ -19,7 +19,7 @@ from . import analysis as an
 from . import charts as ch
 from . import fmt
 from .load import gc_paused
-from .i18n import LANGS, NP_, translations
+from .i18n import LANGS, NP_, QuoteFileError, missing_quotes, translations
 from . import claims
 from .model import KINDS, Dataset
 from .pages import page_count, plan, url_map
@@ -271,6 +271,16 @@ def generate(ds: Dataset, langs: tuple[str, ...] = LANGS, static: bool = True, s
 _EARLY_BUNDLE: list[_VegaBundle] = []
 
 
+def _check_quotes(ds: Dataset, langs: tuple[str, ...]) -> None:
+    """Refuse to build an edition whose quotes are not all translated (before anything is made)."""
+    try:
+        lines = [line for lang in langs for line in missing_quotes(ds, lang)]
+    except QuoteFileError as exc:
+        raise BuildError(str(exc)) from None
+    if lines:
+        raise BuildError("\n".join(lines) + "\n(add each, keyed by the exact Chinese quote, to locales/<lang>/quotes.yaml)")
+
+
 def start_vega_bundle() -> None:
     """Start making the vega bundle now (when it is not cached), for the next generate()."""
     if not _EARLY_BUNDLE:
@@ -285,6 +295,7 @@ def drop_vega_bundle() -> None:
 
 def _generate(ds: Dataset, langs: tuple[str, ...], static: bool, show_progress: bool, parallel: bool, cache: Any,
               bundle_job: _VegaBundle) -> dict[str, bytes]:
+    _check_quotes(ds, langs)
     prepared: list[tuple] = []
     urls = url_map(ds)
 
@@ -598,7 +609,7 @@ def _base_fingerprint(ds: Dataset, urls: dict, langs: tuple[str, ...], static: b
     """What everything depends on: templates, translations, generator code, page addresses, sources."""
     from .incremental import tree_digest
 
-    return (tree_digest(ROOT / "templates", ROOT / "locales", ROOT / "generator", suffixes=(".j2", ".po", ".py")),
+    return (tree_digest(ROOT / "templates", ROOT / "locales", ROOT / "generator", suffixes=(".j2", ".po", ".py", ".yaml")),
             langs, static, hashlib.sha256(repr(list(urls.items())).encode()).hexdigest(), tuple(ds.sources))
 
 

@@ -411,7 +411,7 @@ FEATURE_LABELS = {"ar": N_("AR 拍摄"), "gifting": N_("礼物赠送"), "display
                   "creator_link": N_("直通创作者主页"), "product_link": N_("连通商品页")}
 DISCLOSURE_LABELS = {"launch": N_("上线时间"), "entry": N_("入口"), "chain": N_("区块链/技术方"), "transfer": N_("转赠规则"),
                      "secondary": N_("二次交易规则"), "edition": N_("发行量"), "price": N_("价格"), "brands": N_("合作品牌数"),
-                     "issued": N_("藏品数量")}
+                     "issued": N_("已发行藏品数")}
 FIGURE_LABELS = {"collectibles_surveyed": N_("统计的藏品数"), "brands": N_("合作品牌数"),
                  "collectibles_issued": N_("已发行藏品数"), "edition": N_("发行量"), "price": N_("藏品价格"),
                  "goods_price": N_("搭配商品价格"), "spend_threshold": N_("获赠门槛（订单金额）"), "partners": N_("合作方数")}

@@ -6,6 +6,7 @@ import io
 import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
@@ -235,3 +236,80 @@ def check(langs: tuple[str, ...] = tuple(lang for lang in LANGS if lang != "zh")
         problems += [f"{rel}: untranslated: {_show(key)}" for key in status["untranslated"] if key in ids]
         problems += [f"{rel}: fuzzy (needs review): {_show(key)}" for key in status["fuzzy"] if key in ids]
     return problems
+
+
+# --------------------------------------------------------------------------- quote translations
+
+# Our English for every quote cited in data/, kept beside the message catalog rather than in the records:
+# a mapping from the exact Chinese quote to its translation. Synthetic quotes (scale tests) need none.
+SYNTHETIC_MARK = "SYNTHETIC"
+
+
+def quotes_path(lang: str) -> Path:
+    return LOCALE_DIR / lang / "quotes.yaml"
+
+
+class QuoteFileError(ValueError):
+    """The quote translations file cannot be read as a mapping of quotes to translations."""
+
+
+def quote_translations(lang: str) -> dict[str, str]:
+    """Quote -> our translation of it for lang ({} for Chinese, or when the file is missing); read again when
+    the file changes (a long-lived `make serve` sees an added translation)."""
+    path = quotes_path(lang)
+    if lang == "zh" or not path.exists():
+        return {}
+    return _read_quotes(path, path.stat().st_mtime_ns)
+
+
+@lru_cache(maxsize=8)
+def _read_quotes(path: Path, _mtime: int) -> dict[str, str]:
+    import yaml
+
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{_rel(path)}:{mark.line + 1}:{mark.column + 1}" if mark else _rel(path)
+        raise QuoteFileError(f"{where}: not valid YAML: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(loaded, dict):
+        raise QuoteFileError(f"{_rel(path)}: must map each Chinese quote to its translation")
+    out = {}
+    for quote, text in loaded.items():
+        if not isinstance(quote, str) or not isinstance(text, str):
+            raise QuoteFileError(f"{_rel(path)}: {quote!r}: quote and translation must both be text")
+        if text.strip():
+            out[quote] = text.strip()
+    return out
+
+
+def cited_quotes(ds: Any) -> dict[str, list[str]]:
+    """Every quote the dataset cites -> where (kind/id, paragraph), in file order."""
+    from .model import KINDS, Citation
+
+    out: dict[str, list[str]] = {}
+
+    def walk(value: Any, where: str) -> None:
+        if isinstance(value, Citation):
+            out.setdefault(value.quote, []).append(f"{where}, para {value.para}")
+        elif isinstance(value, (list, tuple)):
+            for item in value:
+                walk(item, where)
+        elif hasattr(type(value), "model_fields"):
+            for name in type(value).model_fields:
+                walk(getattr(value, name), where)
+
+    for kind in KINDS:
+        for record in getattr(ds, kind):
+            walk(record, f"{kind}/{record.id}")
+    return out
+
+
+def missing_quotes(ds: Any, lang: str) -> list[str]:
+    """One line per quote the dataset cites that has no translation into lang (none for Chinese)."""
+    if lang == "zh":
+        return []
+    have = quote_translations(lang)
+    return [f"missing {lang} translation of a quote: {quote!r} ({'; '.join(where[:3])})"
+            for quote, where in cited_quotes(ds).items()
+            if quote not in have and SYNTHETIC_MARK not in quote]

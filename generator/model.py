@@ -262,7 +262,9 @@ class Source(Strict):
     """A publication the dataset cites."""
 
     id: Slug
-    title: str = Field(min_length=1, description="Title as published (original language).")
+    title: str = Field(min_length=1, description="Title as the outlet printed it (original language).")
+    title_in_copy: str | None = Field(
+        None, min_length=1, description="The title as the copy we hold gives it, where that differs from the printed one.")
     title_en: str = Field(min_length=1, description="English rendering of the title (ours).")
     publisher: Text = Field(description="Where this copy was published (the reprinting site).")
     outlet: Text | None = Field(None, description="The original outlet, when this is a reprint.")

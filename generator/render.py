@@ -12,7 +12,7 @@ import jinja2
 from markupsafe import Markup
 
 from . import fmt
-from .i18n import N_, Translations
+from .i18n import N_, Translations, quote_translations
 from .memo import remember
 from .model import Citation, Dataset
 
@@ -216,24 +216,60 @@ def rel_path(from_file: str, to_file: str) -> str:
     return _relpath(to_file, posixpath.dirname(from_file) or ".")
 
 
-# Citation marks on one figure: up to CITE_MAX are all shown; beyond, the first CITE_SHOWN and a count.
+# A claim's citations in one note: up to CITE_MAX are all listed; beyond, the first CITE_SHOWN and a count.
 CITE_MAX = 30
 CITE_SHOWN = 5
 
 
+class Note:
+    """One claim's citations on a page: its number, its distinct citations (by paragraph) and how many more."""
+
+    __slots__ = ("number", "cites", "more")
+
+    def __init__(self, number: int, cites: list[Citation], more: int):
+        self.number, self.cites, self.more = number, cites, more
+
+    @property
+    def sources(self) -> list[str]:
+        return list(dict.fromkeys(c.source for c in self.cites))
+
+
 class CitationRegistry:
-    """Numbers the citations of one page in order of first use."""
+    """Numbers the notes of one page (one per claim) in order of first use; the same group twice is one note."""
 
     def __init__(self) -> None:
-        self.items: list[Citation] = []
-        self._index: dict[tuple, int] = {}
+        self.notes: list[Note] = []
+        self._index: dict[tuple, Note] = {}
+        self.sources: dict[str, None] = {}
 
-    def number(self, c: Citation) -> int:
-        key = (c.source, c.para, c.quote)
-        if key not in self._index:
-            self.items.append(c)
-            self._index[key] = len(self.items)
-        return self._index[key]
+    def note(self, cites: list[Citation], more: int = 0) -> Note:
+        key = (tuple(sorted((c.source, c.para, c.quote) for c in cites)), more)  # the same citations in any order
+        note = self._index.get(key)
+        if note is None:
+            note = self._index[key] = Note(len(self.notes) + 1, cites, more)
+            self.notes.append(note)
+            for c in cites:
+                self.sources.setdefault(c.source)
+        return note
+
+
+class CiteGroup:
+    """The citations of one claim gathered while a sentence or cell is written; mark() prints its one mark.
+
+    In a template: {% set group = h.cite_group() %} ... {{ group.add(x.cites) }} ... {{ group.mark() }}
+    """
+
+    def __init__(self, helpers: "PageHelpers"):
+        self._h = helpers
+        self._items: list[Any] = []
+
+    def add(self, *items: Any) -> Markup:
+        self._items.extend(items)
+        return Markup("")
+
+    def mark(self) -> Markup:
+        items, self._items = self._items, []
+        return self._h.cite(*items)
 
 
 # How an English name that is not official is marked beside the Chinese original (message ids).
@@ -250,6 +286,7 @@ class PageHelpers:
         self.urls = urls
         self.registry = CitationRegistry()
         self._source_line = source_line
+        self._quotes = quote_translations(lang)
 
     # --- text
     def t(self, text: Any) -> str:
@@ -265,6 +302,10 @@ class PageHelpers:
         if self.lang == "en" and fmt.has_cjk(name):
             return Markup(f'<span lang="zh">{fmt.md(name)}</span>')
         return fmt.md(name)
+
+    def zh_span(self, text: str) -> Markup:
+        """Chinese text inside raw HTML, marked as Chinese (escaped for HTML only)."""
+        return Markup(f'<span lang="zh">{fmt.attr(text)}</span>')
 
     def _(self, message: str) -> Markup:
         # Remembered per Translations object (one per build and language): templates ask for the same few
@@ -343,8 +384,17 @@ class PageHelpers:
         return Markup(f'<a href="{fmt.attr(self.url(kind, record.id))}">{fmt.attr(self.t(record.name))}</a>')
 
     # --- citations
+    def cite_group(self) -> CiteGroup:
+        """The citations of a claim, gathered as it is written and marked once at its end."""
+        return CiteGroup(self)
+
     def cite(self, *items: Any) -> Markup:
-        """Citation marks for one or more citations (or lists of them)."""
+        """One citation mark for one claim, whatever number of citations (or lists of them) supports it.
+
+        The mark links to the claim's note among the page's references, which lists each quote with its
+        paragraph (in English with the Chinese original); briefing.js shows that note when the mark is
+        hovered or focused.
+        """
         flat: list[Citation] = []
         for item in items:
             if item is None:
@@ -353,30 +403,43 @@ class PageHelpers:
                 flat.append(item)
             else:
                 flat.extend(item)
-        more = ""
+        if not flat:
+            return Markup("")
         if len(items) == 1 and items[0].__class__ is tuple and len(flat) > CITE_MAX:
             # A chart's or a matrix cell's citations, cited on many pages: their distinct keys, once.
             unique = remember(_cite_keys_memo, (items[0],), lambda: _cite_keys(flat))
         else:
             unique = _cite_keys(flat)
+        more = 0
         if len(unique) > CITE_MAX:
-            # A figure derived from hundreds of records (a matrix cell, a chart at 10,000 collectibles): cite the
-            # first few and count the rest, so that the page and its list of citations do not grow with the data.
-            keep = set(unique[:CITE_SHOWN])
-            first: dict[tuple, Citation] = {}
-            for c in flat:  # the first citation of each kept key; they all come early
-                k = (c.source, c.para, c.quote)
-                if k in keep and k not in first:
-                    first[k] = c
-                    if len(first) == len(keep):
-                        break
-            flat = list(first.values())
-            more = f'<span class="bf-cite-more">+{len(unique) - CITE_SHOWN}</span>'
-        marks = []
-        for c in flat:
-            n = self.registry.number(c)
-            marks.append(f'<a class="bf-cite" href="#cite-{n}" title="{fmt.attr(c.quote)}">[{n}]</a>')
-        return Markup("<sup>" + "".join(dict.fromkeys(marks)) + more + "</sup>") if marks else Markup("")
+            # A figure derived from hundreds of records (a matrix cell, a chart at 10,000 collectibles): list the
+            # first few and count the rest, so that the page and its references do not grow with the data.
+            more = len(unique) - CITE_SHOWN
+            unique = unique[:CITE_SHOWN]
+        first: dict[tuple, Citation] = {}
+        wanted = set(unique)
+        for c in flat:  # the first citation of each kept key
+            k = (c.source, c.para, c.quote)
+            if k in wanted and k not in first:
+                first[k] = c
+                if len(first) == len(wanted):
+                    break
+        order = {sid: i for i, sid in enumerate(dict.fromkeys(k[0] for k in unique))}
+        cites = sorted(first.values(), key=lambda c: (order[c.source], c.para))  # stable: first-seen order
+        if len(cites) > 1:  # a quote inside a longer one from the same paragraph says nothing more
+            cites = [c for c in cites if not any(o.quote != c.quote and c.quote in o.quote and o.para == c.para
+                                                 and o.source == c.source for o in cites)]
+        n = self.registry.note(cites, more).number
+        return Markup(f'<sup><a class="bf-cite" href="#cite-{n}" '
+                      f'aria-describedby="cite-{n}-q">[{n}]</a></sup>')
+
+    def quote_en(self, quote: str) -> str:
+        """Our English translation of a quote (the build has checked that every quote has one)."""
+        return self._quotes.get(quote) or quote
+
+    def source_short(self, cites: Any) -> str:
+        """'来源：雷报Pro/36氪，2022年6月3日': the short source line of a note."""
+        return self.english(self._source_line(cites, self.lang, short=True))
 
     def source_line(self, cites: Any) -> str:
         if cites.__class__ is tuple and len(cites) > CITE_MAX:

@@ -109,20 +109,27 @@ def test_a_price_given_to_a_collectible_reaches_home_matrix_and_platform_page(da
 
 def test_removing_the_only_priced_collectible_makes_the_price_not_disclosed(dataset):
     ds = dataset.model_copy(update={"collectibles": [c for c in dataset.collectibles if c.id != "joy-doga"]})
-    home = _home(generate(ds, static=False))
+    files = generate(ds, static=False)
+    home = _home(files)
     assert 'data-claim="price:jd-lingxi" data-state="nd"' in home
     assert 'data-count="platforms-priced" data-value="1"' in home
+    jd = files["platforms/jd-lingxi/index.md"].decode()
+    assert "joy-doga" not in jd and "price-jd-lingxi" not in jd  # no row, no price chart
+    assert 'data-count="collectibles:jd-lingxi" data-value="3"' in files["platforms/index.md"].decode()
 
 
 def test_an_added_platform_appears_in_findings_and_matrix(dataset):
-    p = dataset.platforms[1].model_copy(update={"id": "new-platform", "figures": [], "mechanics": [], "features": []})
+    p = dataset.platforms[1].model_copy(update={"id": "new-platform", "figures": [], "mechanics": [], "features": [],
+                                                "launch": None, "launch_note": None})
     ds = dataset.model_copy(update={"platforms": dataset.platforms + [p]})
     files = generate(ds, static=False)
     home = _home(files)
     assert 'data-claim="price:new-platform" data-state="nd"' in home
     assert 'data-claim="edition:new-platform" data-state="nd"' in home
     assert 'data-count="partners:new-platform" data-value="0"' in home
-    assert "platforms/new-platform/index.md" in files
+    page = files["platforms/new-platform/index.md"].decode()
+    assert 'data-count="partners:new-platform" data-value="0"' in page
+    assert 'data-claim="launch:new-platform" data-state="nd"' in page
 
 
 def test_findings_read_every_record_of_a_platform(dataset):
@@ -156,3 +163,26 @@ def test_the_headline_follows_the_mechanics(dataset):
     home = _home(generate(ds, static=False))
     headline = next(line for line in home.splitlines() if line.startswith("**"))
     assert "反过来" not in headline and "主要随实物商品赠送数字藏品" in headline
+
+
+def test_an_unmarked_not_disclosed_on_the_home_page(dataset):
+    bare = '<span class="bf-nd">未披露</span>'
+    assert [str(p) for p in claims.check_pages(dataset, {"index.md": _page("x", "价格" + bare)})] == [
+        "index.md: line 2: a 未披露 that is not marked as a claim "
+        "(wrap it in h.claim(key, h.nd(), false) so the build can check it)"]
+    assert claims.check_pages(dataset, {"platforms/x/index.md": _page("价格" + bare)}) == []
+
+
+def test_a_value_where_the_data_has_none(dataset):
+    value = ('<span class="bf-claim" data-claim="chain:xiaohongshu-r-space" data-state="disclosed">某链</span>' + CITE)
+    assert [str(p) for p in claims.check_pages(dataset, {"x.md": _page(value)})] == [
+        "x.md: chain:xiaohongshu-r-space: shown as a value, but the data has none"]
+
+
+def test_a_range_over_collectibles_keeps_the_vaguest_qualifier(dataset):
+    v = an.editions(dataset)["xiaohongshu-r-space"]
+    r = v.item_range()
+    assert (r.min, r.max, r.qualifier, r.reading) == (200, 300, "exact", False)
+    reading = an.Values("x", (), an.editions(dataset)["tmall-digital-collectibles"].items + v.items, ())
+    r = reading.item_range()
+    assert (r.min, r.max, r.qualifier, r.reading) == (100, 1000, "about", True)

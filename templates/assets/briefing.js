@@ -635,9 +635,116 @@
     });
   }
 
+  /* ------------------------------------------------------------------ citation notes */
+  // A mark (a.bf-cite) names its note with aria-describedby; hovering or focusing it shows the note (the
+  // quotes, their paragraphs, in English with the Chinese original) in one shared box beside the mark.
+  // The listeners sit on the document, so they keep working across instant navigation.
+
+  var pop = null;
+  var popMark = null;
+  var hideTimer = null;
+
+  function markOf(node) {
+    return node && node.closest ? node.closest("a.bf-cite[aria-describedby]") : null;
+  }
+
+  function popBox() {
+    if (!pop || !document.body.contains(pop)) {
+      pop = document.createElement("div");
+      pop.className = "bf-cite-pop";
+      pop.id = "bf-cite-pop";
+      pop.hidden = true;
+      pop.setAttribute("aria-hidden", "true");   // screen readers hear the note as the mark's description
+      pop.addEventListener("mouseenter", function () { clearTimeout(hideTimer); });
+      pop.addEventListener("mouseleave", function () { hideNoteSoon(); });
+      document.body.appendChild(pop);
+    }
+    return pop;
+  }
+
+  function showNote(mark) {
+    var note = document.getElementById(mark.getAttribute("aria-describedby"));
+    if (!note) return;
+    clearTimeout(hideTimer);
+    var box = popBox();
+    if (popMark !== mark) {
+      box.textContent = "";
+      var body = note.cloneNode(true);
+      body.removeAttribute("id");
+      box.appendChild(body);
+      popMark = mark;
+    }
+    box.hidden = false;
+    // Below the mark, or above it when there is more room there; never past the window's edges.
+    var r = mark.getBoundingClientRect();
+    var viewW = document.documentElement.clientWidth, viewH = window.innerHeight;
+    var below = viewH - r.bottom - 14, above = r.top - 14;
+    box.style.maxHeight = "";
+    var natural = box.offsetHeight;
+    var up = natural > below && above > below;
+    box.style.maxHeight = Math.max(80, Math.min(natural, up ? above : below)) + "px";
+    var width = box.offsetWidth, height = box.offsetHeight;
+    var left = Math.max(8, Math.min(r.left, viewW - width - 8));
+    var top = up ? r.top - height - 6 : r.bottom + 6;
+    box.style.left = (left + window.scrollX) + "px";
+    box.style.top = (top + window.scrollY) + "px";
+  }
+
+  function hideNote() {
+    clearTimeout(hideTimer);
+    if (pop) pop.hidden = true;
+    popMark = null;
+  }
+
+  function hideNoteSoon() {
+    clearTimeout(hideTimer);
+    hideTimer = setTimeout(hideNote, 250);
+  }
+
+  function openNote(id) {
+    // The notes sit in a closed <details> at the end of the page: open it before the browser goes there.
+    var target = id && document.getElementById(id);
+    var details = target && target.closest ? target.closest("details") : null;
+    if (details) details.open = true;
+  }
+
+  function wireNotes() {
+    document.addEventListener("mouseover", function (e) {
+      var mark = markOf(e.target);
+      if (mark) showNote(mark);
+    });
+    document.addEventListener("mouseout", function (e) {
+      var mark = markOf(e.target);
+      if (mark && !mark.contains(e.relatedTarget)) hideNoteSoon();
+    });
+    document.addEventListener("focusin", function (e) {
+      var mark = markOf(e.target);
+      if (mark) showNote(mark);
+      else if (popMark) hideNote();
+    });
+    document.addEventListener("focusout", function (e) {
+      if (markOf(e.target)) hideNoteSoon();
+    });
+    document.addEventListener("keydown", function (e) {
+      if (e.key === "Escape" && pop && !pop.hidden) hideNote();
+    });
+    document.addEventListener("click", function (e) {
+      var mark = markOf(e.target);
+      // Material's instant navigation makes hrefs absolute: the mark's hash names its note.
+      if (mark) { hideNote(); openNote(decodeURIComponent(mark.hash.slice(1))); }
+    }, true);
+    // A printed page has no hover: print the notes unfolded.
+    window.addEventListener("beforeprint", function () {
+      Array.prototype.forEach.call(document.querySelectorAll("details.bf-notes"), function (d) { d.open = true; });
+    });
+    window.addEventListener("hashchange", function () { openNote(decodeURIComponent(location.hash.slice(1))); });
+  }
+
   /* ------------------------------------------------------------------ wiring */
 
   function onPage() {
+    hideNote();
+    if (location.hash) openNote(decodeURIComponent(location.hash.slice(1)));
     showPngLinks();
     renderCharts();
     setupCatalogues();
@@ -659,6 +766,7 @@
 
   function start() {
     watchScheme();
+    wireNotes();
     document.addEventListener("click", onPngClick);
     document.addEventListener("click", onCopyClick);
     window.addEventListener("resize", onResize);
