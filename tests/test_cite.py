@@ -75,6 +75,12 @@ def test_apa_person_with_site_and_italics():
     assert apa(w, italic=lambda s: f"<i>{s}</i>").startswith("Martin Lillie, C. M. (2016, December 29). <i>Be kind")
 
 
+def test_apa_title_ending_in_a_question_mark_takes_no_period():
+    w = Work("x", "webpage", "Is this a title?", (ORG("Org"),), accessed="2020-01-01", published="2020", lang="en",
+             url="https://e.org/")
+    assert apa(w) == "Org. (2020). Is this a title? https://e.org/"
+
+
 def test_apa_data_set():
     w = Work("x", "dataset", "American trends panel Wave 26", (ORG("Pew Research Center"),), accessed="2019-01-01",
              published="2018", url="https://www.pewsocialtrends.org/dataset/american-trends-panel-wave-26/", lang="en")

@@ -130,10 +130,12 @@ def test_figures_link_to_their_anchor_chart_page_and_embed_code(site):
 def test_methodology_cites_the_dataset_and_the_article(site, dataset):
     page = html.unescape((site.site / "methodology" / "index.html").read_text(encoding="utf-8"))
     s = dataset.sources[0]
-    assert ("晓艳. 天猫、京东、小红书... 想靠数字藏品_脱困_？[EB/OL]. (2022-06-03)[2026-11-26]. "
-            f"{s.original_url}.") in page
-    assert f"晓艳. (2022, June 3). 天猫、京东、小红书... 想靠数字藏品_脱困_？. 雷报Pro/36氪. {s.original_url}" in page
-    assert "数字藏品平台对比简报. 数字藏品平台对比数据集[DS/OL]. (2026-11-26)[2026-11-26]." in page
+    assert s.author == "晓艳" and str(s.published) == "2022-06-03"
+    assert f"晓艳. {s.title}[EB/OL]. (2022-06-03)[{s.accessed}]. {s.original_url}." in page
+    assert s.title.endswith("？")  # APA adds no period after a title's own question mark
+    assert f"晓艳. (2022, June 3). {s.title} 雷报Pro/36氪. {s.original_url}" in page
+    day = share.edition_date(dataset)
+    assert f"数字藏品平台对比简报. 数字藏品平台对比数据集[DS/OL]. ({day})[{day}]." in page
     assert '"type": "dataset"' in page and "@dataset{briefing-zh-dataset," in page
 
 

@@ -123,11 +123,12 @@ def apa(w: Work, italic=lambda s: s) -> str:
         title += f" (Version {w.version})"
     if w.kind == "dataset":
         title += " [Data set]"
+    end = "" if title.endswith(("?", "!", "？", "！")) else "."  # a title's own ? or ! ends it
     parts = []
     if author:
-        parts.append(f"{author}{'' if author.endswith('.') else '.'} ({_apa_date(w.published)}). {title}.")
+        parts.append(f"{author}{'' if author.endswith('.') else '.'} ({_apa_date(w.published)}). {title}{end}")
     else:
-        parts.append(f"{title}. ({_apa_date(w.published)}).")
+        parts.append(f"{title}{end} ({_apa_date(w.published)}).")
     site = w.site if w.kind != "dataset" else (w.publisher or w.site)
     if site and site not in {a.literal for a in w.authors}:
         parts.append(f"{site}.")
