@@ -30,7 +30,7 @@ $(NODE_STAMP): package.json package-lock.json
 	@touch $@
 
 setup: $(STAMP) $(NODE_STAMP) ## Create .venv and install pinned packages
-	@scripts/ensure-system-deps fonts
+	@scripts/ensure-system-deps fonts pdf
 
 generate: setup ## Validate data/ and generate content/ (both editions)
 	$(BIN)/python -m generator build
@@ -51,7 +51,7 @@ schema: $(STAMP) ## Regenerate data/schema/ from the models
 	$(BIN)/python -m generator schema
 
 test: setup ## Run the whole test suite (unit, golden, build, browser)
-	@scripts/ensure-system-deps browser fonts
+	@scripts/ensure-system-deps browser fonts pdf
 	$(BIN)/python -m pytest
 
 goldens: setup ## Refresh the golden pages after an intended change

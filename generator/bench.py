@@ -128,6 +128,7 @@ class Size:
     catalogue_json_kb: float = 0.0
     edits: list[dict[str, Any]] = field(default_factory=list)
     share: dict[str, float] = field(default_factory=dict)             # share images and citations (share_figures)
+    pdf: dict[str, dict[str, float]] = field(default_factory=dict)   # per edition: seconds, MB, pages
 
 
 def incremental_worker(data: str, out: str) -> None:
@@ -188,6 +189,7 @@ def bench_size(n: int, platforms: int, seed: int, work: Path, static: bool = Tru
     if built.returncode:
         raise RuntimeError(f"mkdocs build failed at N={n} (exit {built.returncode})")
     size.site_build = built.figures()
+    size.pdf = pdf_figures(site)
     sizes = _html_sizes(site)
     size.pages = len(sizes)
     # Time per page from the steady-state build (chart cache full): the static renderings are a fixed cost
@@ -250,6 +252,11 @@ def share_figures(data: Path, work: Path) -> dict[str, float]:
             finish_page(env, "# t\n\nx\n", page, lang, ds, page.title_key)
     out["cite_blocks_seconds"] = round(time.perf_counter() - started, 2)
     return out
+def pdf_figures(site: Path) -> dict[str, dict[str, float]]:
+    """Each edition's PDF made again from the built site: seconds, megabytes, pages (generator/outputs/pdf.py)."""
+    from .outputs.pdf import measure
+
+    return measure(site, [lang for lang in ("zh", "en") if (site / ("en" if lang == "en" else "") / "index.html").exists()])
 
 
 def check_targets(sizes: list[Size]) -> list[tuple[str, bool, str]]:
@@ -314,6 +321,9 @@ def report(sizes: list[Size]) -> str:
             lines.append(f"  share images     {sh['images_cold_seconds']:>8}s  {sh['images_cold_made']} images and the chart "
                          f"pages, cache empty; {sh['images_warm_seconds']}s cache filled; cite blocks of "
                          f"{int(sh['pages'])} pages {sh['cite_blocks_seconds']}s")
+        if s.pdf:
+            lines.append("  PDF (in the site build) " + "; ".join(
+                f"{lang}: {f['seconds']}s, {f['mb']} MB, {f['pages']} pages" for lang, f in s.pdf.items()))
         for e in s.edits:
             if "peak_mb" in e:
                 lines.append(f"  {e['edit']}: {e['peak_mb']} MB")

@@ -36,7 +36,7 @@ def config_for(config: Path, content: Path, site: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     # Relative paths in a config resolve against its folder: keep the copy's folder-relative paths valid.
     text = re.sub(r"(?m)^(\s*-\s*)(hooks/)", lambda m: f"{m.group(1)}{ROOT}/{m.group(2)}", text)
-    text = re.sub(r"(?m)^(\s*custom_dir: )(?!/)(.+)$", lambda m: f"{m.group(1)}{ROOT}/{m.group(2)}", text)
+    text = re.sub(r"(?m)^(\s*custom_dir:\s*)(?!/)(\S+)", lambda m: f"{m.group(1)}{ROOT}/{m.group(2)}", text)
     text = re.sub(r"(?m)^watch:\n((?:\s+-\s*.+\n)+)",
                   lambda m: "watch:\n" + re.sub(r"(?m)^(\s+-\s*)(?!/)(.+)$", lambda w: f"{w.group(1)}{ROOT}/{w.group(2)}",
                                                  m.group(1)), text)
@@ -70,7 +70,11 @@ def zensical_config_for(config: Path, content: Path, site: Path) -> Path:
 def build_site(builder: str = "mkdocs", quiet: bool = False, content: Path = DEFAULT_CONTENT,
                site: Path = DEFAULT_SITE) -> int:
     """Run the site builder for every edition whose config exists; stop at the first failure."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    from .outputs.pdf import edition_date, write_pdfs
+
+    # The date printed pages show (overrides/partials/actions.html) is the PDF's, under either builder; quoted,
+    # as !ENV reads the value as YAML (a bare date would become a date, which Zensical's config refuses).
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", BRIEFING_EDITION_DATE=f"'{edition_date()}'")
     # The English edition lives at SITE_URL/en/ (mkdocs.en.yml reads SITE_URL_EN, as YAML cannot join strings).
     if env.get("SITE_URL") and not env.get("SITE_URL_EN"):
         env["SITE_URL_EN"] = env["SITE_URL"].rstrip("/") + "/en/"
@@ -92,4 +96,5 @@ def build_site(builder: str = "mkdocs", quiet: bool = False, content: Path = DEF
         if result.returncode != 0:
             print(f"site build failed for the {lang} edition ({config.name})", file=sys.stderr)
             return result.returncode
-    return 0
+    # The briefing as one PDF per edition, from the built pages.
+    return write_pdfs(site, [lang for lang, config in CONFIGS.items() if config.exists()], quiet=quiet)

@@ -19,7 +19,7 @@ from generator import synth
 from generator.build import _dataset_files_by_record, dataset_files, generate
 from generator.cli import main
 from generator.incremental import IncrementalLoader, RenderCache, Regenerator, split_records
-from generator.model import KINDS
+from generator.model import KINDS, OPTIONAL_KINDS
 from generator.site import CONFIGS, config_for
 from generator.validate import DataError, load_dataset
 from generator.write import write_all
@@ -36,7 +36,7 @@ def test_synth_is_deterministic_for_a_seed(tmp_path):
     c = synth.write_synth(tmp_path / "c", 120, platforms=4, seed=8)
     assert a == b
     assert a["collectibles.yaml"] != c["collectibles.yaml"]
-    assert {p.name for p in (tmp_path / "a").iterdir()} == {f for f, _m, _d in KINDS.values()} | {"schema"}
+    assert {p.name for p in (tmp_path / "a").iterdir()} == {f for k, (f, _m, _d) in KINDS.items() if k not in OPTIONAL_KINDS} | {"schema"}
     for name, text in a.items():
         assert (tmp_path / "a" / name).read_text(encoding="utf-8") == text
 
@@ -46,6 +46,8 @@ def test_synth_writes_a_valid_folder_with_the_schema_modeline(tmp_path):
     ds = load_dataset(tmp_path)
     assert (len(ds.collectibles), len(ds.platforms)) == (50, 3)
     for kind, (filename, _model, _doc) in KINDS.items():
+        if kind in OPTIONAL_KINDS:  # synthetic data has no corrections log
+            continue
         first = (tmp_path / filename).read_text(encoding="utf-8").splitlines()[0]
         assert first == f"# yaml-language-server: $schema=schema/{kind}.schema.json"
         assert (tmp_path / "schema" / f"{kind}.schema.json").is_file()
@@ -368,3 +370,24 @@ def test_serve_renders_a_new_character_on_a_chart_as_a_full_build_does(tmp_path,
     full = generate(load_dataset(tmp_path / "data"))
     charts = {k: v for k, v in full.items() if "/charts/" in k}
     assert len(charts) > 40 and all((tmp_path / "content" / k).read_bytes() == v for k, v in charts.items())
+
+
+def test_the_pdf_holds_the_same_pages_at_any_size_with_long_tables_and_lists_cut(sites):
+    """At 1,000 collectibles the PDF still holds home, platforms, each platform, comparisons, methodology."""
+    import re
+
+    from generator.outputs import pdf
+
+    site, _sizes = sites[1000]
+    ed = pdf.edition_of(site, "zh")
+    platforms = sorted(p.parent.name for p in (site / "platforms").glob("*/index.html"))
+    assert ed.pages == ["", "platforms/", *[f"platforms/{p}/" for p in platforms], "comparisons/", "methodology/"]
+    html = pdf.document(ed, "2026-01-01")
+    for section in html.split('<section class="bf-pdf-page"')[1:]:
+        if 'id="p-methodology"' in section:
+            continue
+        for table in re.findall(r"<tbody>.*?</tbody>", section, re.S):
+            assert table.count("<tr") <= pdf.TABLE_ROWS
+        for items in re.findall(r"<ol[^>]*>.*?</ol>", section, re.S):
+            assert items.count("<li") <= pdf.LIST_ITEMS
+    assert html.count('class="bf-pdf-more"') >= len(platforms)  # each platform page lists more than the cap

@@ -1,1 +1,1 @@
-"""Outputs: what the build writes beside the pages (downloads, assets, share images, citations)."""
+"""Outputs written beside the pages: downloads, assets, the PDF of each edition, share images and citations."""

@@ -764,8 +764,15 @@
     observer.observe(document.body, { attributes: true, attributeFilter: ["data-md-color-scheme"] });
   }
 
+  // Printing shows each chart's static SVG (briefing.css, @media print); a live chart's was never loaded
+  // (loading="lazy" and hidden), so load them all before the page is printed.
+  function onBeforePrint() {
+    document.querySelectorAll("img.bf-chart-static[loading=lazy]").forEach(function (img) { img.loading = "eager"; });
+  }
+
   function start() {
     watchScheme();
+    window.addEventListener("beforeprint", onBeforePrint);
     wireNotes();
     document.addEventListener("click", onPngClick);
     document.addEventListener("click", onCopyClick);
