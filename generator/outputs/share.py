@@ -214,7 +214,7 @@ def chart_page(lang: str, chart: Any, home: str, home_title: str, source: str) -
 <img src="../../assets/generated/charts/{e(chart.id)}.svg" alt="{e(chart.description)}">
 <figcaption>
 <p class="bf-embed-source">{fmt.html_text(fmt.EnglishText(source) if lang == "en" else source)}</p>
-<p class="bf-embed-back"><a href="../../{e(home)}#fig-{e(chart.id)}" target="_top">{back} {e(SITE_NAMES[lang])}{'：' if lang == 'zh' else ': '}{e(home_title)}</a></p>
+<p class="bf-embed-back"><a href="../../{e(home)}#fig-{e(chart.id)}" target="_top">{back} {e(SITE_NAMES[lang])}{'：' if lang == 'zh' else ': '}{e(home_title)}</a> · <a href="../../briefing-{lang}.pdf" class="bf-pdf-link" download>{'简报 PDF' if lang == 'zh' else 'The briefing as PDF'}</a></p>
 </figcaption>
 </figure>
 </body>
