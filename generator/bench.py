@@ -128,6 +128,7 @@ class Size:
     catalogue_json_kb: float = 0.0
     search: dict[str, Any] = field(default_factory=dict)  # Pagefind bundles, bytes and time to a first result
     edits: list[dict[str, Any]] = field(default_factory=list)
+    share: dict[str, float] = field(default_factory=dict)             # share images and citations (share_figures)
     pdf: dict[str, dict[str, float]] = field(default_factory=dict)   # per edition: seconds, MB, pages
 
 
@@ -215,12 +216,42 @@ def bench_size(n: int, platforms: int, seed: int, work: Path, static: bool = Tru
         size.edits.append({"edit": "peak memory of the regenerating process", "peak_mb": round(worker.peak_mb)})
     text = (data / "collectibles.yaml").read_text(encoding="utf-8")
     (data / "collectibles.yaml").write_text(text.replace("是一件", "是一件（再次编辑）", 1), encoding="utf-8")
+    size.share = share_figures(data, work)
     again = run_process(build_cmd[:-1], env=env, capture=True)
     size.edits.append({"edit": "one collectible's description, then `python -m generator build` (a new process)",
                        "seconds": round(again.seconds, 2), "report": again.output.strip().splitlines()[-1:]})
     return size
 
 
+def share_figures(data: Path, work: Path) -> dict[str, float]:
+    """What sharing and citing cost at this size, in this process: the share images and chart pages of both
+    editions with an empty image cache and a filled one, and the "cite this page" blocks of every page."""
+    from .build import _edition_charts, indexes, source_line_factory
+    from .i18n import LANGS
+    from .outputs.share import ShareImages, edition_files, finish_page
+    from .pages import plan
+    from .render import environment
+    from .validate import load_dataset
+
+    ds = load_dataset(data)
+    idx, pages, source_line = indexes(ds), plan(ds), source_line_factory(ds)
+    editions = {lang: _edition_charts(lang, ds, source_line, False, None) for lang in LANGS}
+    out: dict[str, float] = {"pages": len(pages) * len(LANGS)}
+    for run in ("cold", "warm"):
+        images = ShareImages(work / "share-cache")
+        started = time.perf_counter()
+        for lang, (trans, charts, site_ids, _bytes, _specs) in editions.items():
+            edition_files(lang, ds, idx, charts, site_ids, source_line, pages, {}, trans, images)
+        out[f"images_{run}_seconds"] = round(time.perf_counter() - started, 2)
+        out[f"images_{run}_made"] = images.made
+    started = time.perf_counter()
+    for lang, (trans, *_rest) in editions.items():
+        env = environment()
+        env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
+        for page in pages:
+            finish_page(env, "# t\n\nx\n", page, lang, ds, page.title_key)
+    out["cite_blocks_seconds"] = round(time.perf_counter() - started, 2)
+    return out
 def pdf_figures(site: Path) -> dict[str, dict[str, float]]:
     """Each edition's PDF made again from the built site: seconds, megabytes, pages (generator/outputs/pdf.py)."""
     from .outputs.pdf import measure
@@ -288,6 +319,11 @@ def report(sizes: list[Size]) -> str:
             f"  catalogue.json   {s.catalogue_json_kb} KB",
         ]
         lines += search_bench.report_lines(s.search.get("bundles", {}), s.search.get("searches", []))
+        if s.share:
+            sh = s.share
+            lines.append(f"  share images     {sh['images_cold_seconds']:>8}s  {sh['images_cold_made']} images and the chart "
+                         f"pages, cache empty; {sh['images_warm_seconds']}s cache filled; cite blocks of "
+                         f"{int(sh['pages'])} pages {sh['cite_blocks_seconds']}s")
         if s.pdf:
             lines.append("  PDF (in the site build) " + "; ".join(
                 f"{lang}: {f['seconds']}s, {f['mb']} MB, {f['pages']} pages" for lang, f in s.pdf.items()))

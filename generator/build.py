@@ -30,6 +30,7 @@ from .errors import BuildError
 from .forked import Forked as _Forked
 from .statics import StaticCharts, hand_spares
 from .write import ClashError, _atomic_write, write_all
+from .outputs.share import edition_files, embed_code, finish_page, site_url
 
 ROOT = Path(__file__).resolve().parent.parent
 ASSET_SRC = ROOT / "templates" / "assets"
@@ -439,6 +440,7 @@ def _edition(lang: str, ds: Dataset, idx: dict, urls: dict, source_line: Any, sh
     # first saw, so a shared environment would render the English macros in Chinese.
     env = environment()
     env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
+    env.globals.update(site_url=site_url(lang), embed_code=embed_code)  # chart links (partials/share.md.j2)
     views = {cid: _chart_view(chart, chart_bytes[cid]) for cid, chart in charts.items()}
     files = {f"{prefix}{ASSETS}/data/catalogue.json": catalogue_json(ds, idx, lang, trans, cache)}
     if cache is not None:
@@ -446,6 +448,7 @@ def _edition(lang: str, ds: Dataset, idx: dict, urls: dict, source_line: Any, sh
     pages_files, records, missing = render_edition(lang, pages, env, trans, ds, idx, urls, source_line, charts,
                                                    site_chart_ids, shared, bar, cache)
     files.update(pages_files)
+    files.update(edition_files(lang, ds, idx, charts, site_chart_ids, source_line, pages, pages_files, trans))
     kept = cache.kept_charts(lang) if cache is not None else None
     rows = {k: v for k, v in cache.rows.items() if k[0] == lang} if cache is not None and forked else {}
     edition = _Edition(files, chart_bytes, missing, records, views, kept, rows=rows, statics=statics)
@@ -484,7 +487,8 @@ def render_edition(lang: str, pages: list, env: Any, trans: Any, ds: Dataset, id
             page=page, assets=helpers.page_url_to(f"{ASSETS}/"), ch=ch, an=an, **{TRACKER_VAR: tracker},
             **shared, **page.context)
         text = search.with_marks(_tidy(text), page.title_key, lang, p_idx)  # kind, platforms, names for Pagefind
-        data = _mark(text).encode("utf-8")
+        body, meta = finish_page(env, text, page, lang, p_ds, _title(text))  # citation, share metadata
+        data = _mark(body, meta).encode("utf-8")
         out[prefix + page.file] = data
         if tracker is not None:
             records[(lang, page.file)] = (cache.entry(page, tracker, data), False)
@@ -664,17 +668,26 @@ def _catalogue_row(c: Any, idx: dict, lang: str, trans: Any) -> list:
     ]
 
 
-def _mark(text: str) -> str:
-    """Front matter with the page's title, then the generated-file marker, then the page.
-
-    The title is the H1's text as HTML (Markdown escapes removed, entities kept), so that a name such as
-    <script> stays escaped where the theme prints the title unescaped (<title>, the header).
-    """
-    head = text.partition("\n")[0]
+def _title(text: str) -> str:
+    """The H1's text as HTML (Markdown escapes removed, entities kept), or ''."""
+    head = text.lstrip("\n").partition("\n")[0]
     if not head.startswith("# "):
+        return ""
+    return re.sub(r"<[^>]+>", "", re.sub(r"\\(.)", r"\1", head[2:])).strip()
+
+
+def _mark(text: str, meta: dict | None = None) -> str:
+    """Front matter with the page's title (and meta: description, share image, citation), then the
+    generated-file marker, then the page; each value one line of JSON (which YAML reads).
+
+    The title is the H1's text as HTML (see _title), so that a name such as <script> stays escaped where the
+    theme prints the title unescaped (<title>, the header); so is the description (Material prints it too).
+    """
+    title = _title(text)
+    if not title:
         return f"{MARKER}\n{text}"
-    title = re.sub(r"<[^>]+>", "", re.sub(r"\\(.)", r"\1", head[2:])).strip()
-    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n---\n{MARKER}\n{text}"
+    extra = "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in (meta or {}).items())
+    return f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\n{extra}---\n{MARKER}\n{text}"
 
 
 def _tidy(text: str) -> str:

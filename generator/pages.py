@@ -8,7 +8,7 @@ from typing import Any
 from .model import Dataset
 
 # Generated folders of an edition (relative to the edition's root); the writer owns them.
-SECTIONS = ("platforms", "collectibles", "partners", "timeline", "comparisons", "methodology")
+SECTIONS = ("platforms", "collectibles", "partners", "timeline", "comparisons", "methodology", "charts")
 GENERATED_ROOT_FILES = ("index.md",)
 CATALOGUE_PAGE_SIZE = 100
 

@@ -30,8 +30,8 @@ def _is_ours(path: Path, rel: str, manifest: set[str]) -> bool:
     if path.suffix == ".md":
         try:
             with path.open("r", encoding="utf-8") as fh:
-                # The marker is the first line, or the first after the page's front matter (4 lines).
-                return MARKER in [fh.readline().rstrip("\n") for _ in range(4)]
+                # The marker is the first line, or the first after the page's front matter (up to 8 lines).
+                return MARKER in [fh.readline().rstrip("\n") for _ in range(10)]
         except (OSError, UnicodeDecodeError):
             return False
     return False

@@ -41,8 +41,10 @@ def test_generated_pages_start_with_the_marker(generated):
     assert pages
     for k in pages:
         lines = generated[k].decode("utf-8").split("\n")
-        assert lines[0] == "---" and lines[1].startswith("title: ") and lines[2] == "---", k
-        assert lines[3] == MARKER and lines[4].startswith("# "), k
+        end = lines.index("---", 1)  # front matter: the title, then share and citation fields (one line each)
+        assert lines[0] == "---" and lines[1].startswith("title: ") and end <= 6, k
+        assert all(re.match(r"(description|share_image|citation): ", line) for line in lines[2:end]), k
+        assert lines[end + 1] == MARKER and lines[end + 2].startswith("# "), k
 
 
 def test_page_titles_come_from_the_h1(built):
@@ -270,7 +272,7 @@ def test_every_chart_has_static_svg_and_csv(generated):
     for base in bases:
         assert generated[base + ".svg"].startswith(b"<svg"), base
         assert generated[base + ".csv"].decode("utf-8-sig").count("\n") >= 2, base
-    assert not [k for k in generated if k.endswith(".png")]
+    assert not [k for k in generated if k.endswith(".png") and "/share/" not in k]  # share images are PNG
 
 
 def test_png_links_are_hidden_without_javascript_and_point_at_the_svg(generated):

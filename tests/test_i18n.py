@@ -227,7 +227,7 @@ def _pages(files: dict[str, bytes], english: bool) -> set[str]:
 def test_every_generated_page_has_a_twin(generated):
     zh, en = _pages(generated, english=False), _pages(generated, english=True)
     assert zh and zh == en
-    charts = {k for k in generated if "/charts/" in k}
+    charts = {k for k in generated if "charts/" in k or "/share/" in k}  # chart files, chart pages, share images
     assert {k.removeprefix("en/") for k in charts if k.startswith("en/")} == \
         {k for k in charts if not k.startswith("en/")}
 
@@ -257,7 +257,8 @@ VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "met
 
 
 class VisibleText(HTMLParser):
-    """The text a reader sees, without elements marked Chinese (lang="zh") and the switcher's own 中文."""
+    """The text a reader sees, without hidden elements (the search marks), elements marked Chinese
+    (lang="zh") and the switcher's own 中文."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -272,7 +273,8 @@ class VisibleText(HTMLParser):
             self.quotes.append(a)
         if tag in VOID:
             return
-        hide = tag in ("script", "style", "template") or (a.get("lang") or "").startswith("zh") \
+        hide = tag in ("script", "style", "template") or "hidden" in a \
+            or (a.get("lang") or "").startswith("zh") \
             or (a.get("hreflang") or "").startswith("zh")  # a language's name in that language
         self.stack.append((tag, hide))
         self.hidden += hide
@@ -378,7 +380,7 @@ def test_the_english_config_mirrors_the_chinese_one():
         return [(a["name"], a["lang"], urljoin(root, a["link"])) for a in alternate]
 
     assert targets(en["extra"]["alternate"], "http://x/r/en/") == targets(zh["extra"]["alternate"], "http://x/r/")
-    assert en["plugins"] == [{"search": {"lang": "en"}}]
+    assert en["plugins"] == zh["plugins"] == []  # no theme search: Pagefind indexes each edition (generator/search.py)
     assert [list(item.values())[0] for item in en["nav"]] == [list(item.values())[0] for item in zh["nav"]]
     english = yaml.safe_dump({k: en[k] for k in ("site_name", "site_description", "nav")}, allow_unicode=True) + \
         " ".join(p["toggle"]["name"] for p in en["theme"]["palette"])
@@ -407,6 +409,9 @@ def test_the_english_site_url_follows_site_url(tmp_path, monkeypatch):
     monkeypatch.setenv("SITE_URL", "https://example.org/briefing/")
     monkeypatch.delenv("SITE_URL_EN", raising=False)
     monkeypatch.setattr(site.subprocess, "run", run)
+    # Nothing was built: the steps after the builder (the search index, the PDFs) have nothing to read.
+    monkeypatch.setattr("generator.search.index_site", lambda *a, **k: 0)
+    monkeypatch.setattr("generator.outputs.pdf.write_pdfs", lambda *a, **k: 0)
     assert site.build_site(content=tmp_path / "content", site=tmp_path / "site", quiet=True) == 0
     assert seen == ["https://example.org/briefing/en/"] * 2  # one run per edition
 

@@ -45,7 +45,8 @@ LABELS = {
 }
 # Elements that only work on screen, by class (any of) or tag.
 DROP_CLASSES = {"headerlink", "md-content__button", "bf-print-meta", "bf-chart-downloads", "bf-chart-data",
-                "bf-catalogue-controls", "bf-pager", "bf-png", "bf-pdf-link"}
+                "bf-catalogue-controls", "bf-pager", "bf-png", "bf-pdf-link",
+                "bf-chart-share", "bf-chart-embed"}  # chart links and embed codes (outputs/share.py)
 DROP_TAGS = {"script", "style", "button", "input", "select", "form", "noscript", "template", "iframe"}
 
 

@@ -569,6 +569,72 @@
     });
   }
 
+  /* ------------------------------------------------------------------ copy link, embed code, citations */
+
+  // A citation's accessed date is the reader's: each <pre data-cite-format> holds the build's in the part named
+  // by data-cite-accessed (generator/outputs/cite.py accessed_part); today's goes in its place.
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+                "October", "November", "December"];
+  function accessedPart(format, d) {
+    var y = d.getFullYear(), m = d.getMonth() + 1, day = d.getDate();
+    var iso = y + "-" + (m < 10 ? "0" : "") + m + "-" + (day < 10 ? "0" : "") + day;
+    if (format === "gbt") return "[" + iso + "]";
+    if (format === "apa") return "Retrieved " + MONTHS[m - 1] + " " + day + ", " + y + ", from";
+    if (format === "bibtex") return "urldate = {" + iso + "}";
+    if (format === "csl") return '"accessed": {"date-parts": [[' + y + ", " + m + ", " + day + "]]}";
+    return null;
+  }
+
+  function citeToday() {
+    var today = new Date();
+    Array.prototype.forEach.call(document.querySelectorAll("pre[data-cite-format][data-cite-accessed]"), function (pre) {
+      var from = pre.getAttribute("data-cite-accessed");
+      var to = accessedPart(pre.getAttribute("data-cite-format"), today);
+      if (to === null || pre.textContent.indexOf(from) < 0) return;
+      pre.textContent = pre.textContent.replace(from, to);
+      pre.setAttribute("data-cite-accessed", to);
+    });
+  }
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.style.position = "fixed";
+      area.style.opacity = "0";
+      document.body.appendChild(area);
+      area.select();
+      var ok = false;
+      try { ok = document.execCommand("copy"); } catch (e) { ok = false; }
+      document.body.removeChild(area);
+      if (ok) resolve(); else reject(new Error("copy failed"));
+    });
+  }
+
+  // One listener on the document (instant navigation swaps the content, not the document).
+  function onCopyClick(event) {
+    var button = event.target.closest && event.target.closest("button.bf-copy");
+    if (!button) return;
+    var text = button.getAttribute("data-copy-text");
+    if (text === null) {
+      var source = document.getElementById(button.getAttribute("data-copy") || "");
+      if (!source) return;
+      text = "value" in source && source.tagName === "TEXTAREA" ? source.value : source.textContent;
+    }
+    var label = button.getAttribute("data-label") || button.textContent;
+    button.setAttribute("data-label", label);
+    copyText(text).then(function () {
+      button.textContent = button.getAttribute("data-copied") || label;
+      button.setAttribute("data-copied-text", text);
+      setTimeout(function () { button.textContent = label; }, 2000);
+    }, function () {
+      var source = document.getElementById(button.getAttribute("data-copy") || "");
+      if (source && source.tagName === "TEXTAREA") source.select();
+    });
+  }
+
   /* ------------------------------------------------------------------ citation notes */
   // A mark (a.bf-cite) names its note with aria-describedby; hovering or focusing it shows the note (the
   // quotes, their paragraphs, in English with the Chinese original) in one shared box beside the mark.
@@ -684,6 +750,7 @@
     setupCatalogues();
     watchSearch();
     nameWidgets();
+    citeToday();
   }
 
   var observer = null;
@@ -708,6 +775,7 @@
     window.addEventListener("beforeprint", onBeforePrint);
     wireNotes();
     document.addEventListener("click", onPngClick);
+    document.addEventListener("click", onCopyClick);
     window.addEventListener("resize", onResize);
     if (window.document$ && typeof window.document$.subscribe === "function") {
       window.document$.subscribe(onPage);
