@@ -669,11 +669,14 @@ def _catalogue_row(c: Any, idx: dict, lang: str, trans: Any) -> list:
 
 
 def _title(text: str) -> str:
-    """The H1's text as HTML (Markdown escapes removed, entities kept), or ''."""
+    """The H1's text as HTML (citation marks, an attribute list, emphasis and Markdown escapes removed,
+    entities kept), or ''."""
     head = text.lstrip("\n").partition("\n")[0]
     if not head.startswith("# "):
         return ""
-    return re.sub(r"<[^>]+>", "", re.sub(r"\\(.)", r"\1", head[2:])).strip()
+    head = re.sub(r"\s*\{:[^}]*\}\s*$", "", re.sub(r"<sup>.*?</sup>", "", head[2:]))
+    head = re.sub(r"(?<!\\)\*\*", "", head)
+    return re.sub(r"<[^>]+>", "", re.sub(r"\\(.)", r"\1", head)).strip()
 
 
 def _mark(text: str, meta: dict | None = None) -> str:

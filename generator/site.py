@@ -29,6 +29,7 @@ def config_for(config: Path, content: Path, site: Path) -> Path:
     edition_docs = content / "en" if config.name == "mkdocs.en.yml" else content
     text = re.sub(r"(?m)^docs_dir: .*$", f"docs_dir: {edition_docs}", text)
     text = re.sub(r"(?m)^site_dir: .*$", f"site_dir: {edition_site}", text)
+    text = re.sub(r"(?m)^  custom_dir: .*$", f"  custom_dir: {ROOT / 'overrides'}", text)
     text = text.replace("content/assets/generated/", f"{content}/assets/generated/")
     text = text.replace("content/en/assets/generated/", f"{content}/en/assets/generated/")
     key = hashlib.sha256(f"{config}:{content}:{site}".encode()).hexdigest()[:16]
@@ -61,6 +62,7 @@ def zensical_config_for(config: Path, content: Path, site: Path) -> Path:
     edition_site = site / "en" if config.name == "mkdocs.en.yml" else site
     edition_docs = content / "en" if config.name == "mkdocs.en.yml" else content
     text = re.sub(r"(?m)^docs_dir: .*$", f"docs_dir: {os.path.relpath(edition_docs, folder)}", text)
+    text = re.sub(r"(?m)^  custom_dir: .*$", f"  custom_dir: {os.path.relpath(ROOT / 'overrides', folder)}", text)
     text = re.sub(r"(?m)^site_dir: .*$", f"site_dir: {os.path.relpath(edition_site, folder)}", text)
     out = folder / f".{config.stem}.zensical.yml"
     out.write_text(text, encoding="utf-8")

@@ -161,7 +161,7 @@ def test_the_headline_follows_the_mechanics(dataset):
     assert [p.id for p in an.main_finding(ds).sale] == []
     assert [p.id for p in an.main_finding(dataset).sale] == ["xiaohongshu-r-space"]
     home = _home(generate(ds, static=False))
-    headline = next(line for line in home.splitlines() if line.startswith("**"))
+    headline = next(line for line in home.splitlines() if line.startswith("# ") and "bf-headline" in line)
     assert "反过来" not in headline and "主要随实物商品赠送数字藏品" in headline
 
 
