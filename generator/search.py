@@ -42,10 +42,11 @@ def page_kind(title_key: str) -> str:
 
 
 def page_marks(title_key: str, lang: str, idx: dict[str, Any]) -> str:
-    """The HTML block that tells Pagefind a page's kind, its platforms and (en) the Chinese name it has.
+    """The HTML block that tells Pagefind a page's kind, its platforms and its name in both languages.
 
     Filters and metadata are attributes of an empty element (Pagefind reads them; nothing shows). On an
-    English page the record's Chinese name is indexed too, so that a reader who knows only 灵稀 finds Lingxi.
+    page the record's name in the other language is indexed too, so that a reader who knows only 灵稀 finds
+    Lingxi on the English edition, and one who knows only Lingxi finds 灵稀 on the Chinese one.
     """
     kind = page_kind(title_key)
     record = None
@@ -68,7 +69,8 @@ def page_marks(title_key: str, lang: str, idx: dict[str, Any]) -> str:
             seen.add(name)
             parts.append(f'<span data-pagefind-filter="platform[data-v]" data-v="{attr(name)}"></span>')
     if record is not None:
-        names = [getattr(record.name, lang)] + ([record.name.zh] if lang != "zh" and record.name.zh else [])
+        other = record.name.zh if lang != "zh" else record.name.en  # 灵稀 on /en/ finds Lingxi; Lingxi on / too
+        names = [getattr(record.name, lang)] + ([other] if other else [])
         names = list(dict.fromkeys(n for n in names if n))
         # The names as metadata: search.js puts a result named exactly as the query first (京东 is the partner
         # 京东 before 京东云 and 京东图书).

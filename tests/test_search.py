@@ -30,7 +30,7 @@ def test_marks_name_the_kind_platform_and_both_names_on_english_pages():
 def test_marks_escape_names_from_data():
     marks = page_marks("collectible:c", "zh", _idx('<script>"x"</script>', "a"))
     assert "<script>" not in marks
-    assert 'data-v="&lt;script&gt;&quot;x&quot;&lt;/script&gt;"' in marks
+    assert 'data-v="&lt;script&gt;&quot;x&quot;&lt;/script&gt; | a"' in marks  # both languages' names, escaped
 
 
 def test_spaced_separates_chinese_characters_only():

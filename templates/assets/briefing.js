@@ -735,7 +735,7 @@
     }, true);
     // A printed page has no hover: print the notes unfolded.
     window.addEventListener("beforeprint", function () {
-      Array.prototype.forEach.call(document.querySelectorAll("details.bf-notes"), function (d) { d.open = true; });
+      Array.prototype.forEach.call(document.querySelectorAll("details.bf-notes, details.bf-cite-box"), function (d) { d.open = true; });
     });
     window.addEventListener("hashchange", function () { openNote(decodeURIComponent(location.hash.slice(1))); });
   }
