@@ -79,9 +79,13 @@ def page_marks(title_key: str, lang: str, idx: dict[str, Any]) -> str:
         # segmenter and the browser's (Intl.Segmenter, on the query) cut a rare name such as 热中子工作室
         # differently, so search.js asks again one character a word when a Chinese query finds no page so
         # named. On an English page the Chinese name is words too: 灵稀 on /en/ finds Lingxi.
-        words = [n for n in names if lang == "zh" or n == record.name.zh] + [spaced(n) for n in names]
+        own = getattr(record.name, lang)
+        words = [n for n in names if lang == "zh" and n == own or n == record.name.zh] + [spaced(n) for n in names
+                                                                                           if n == own or lang != "zh"]
         text = " ".join(dict.fromkeys(w for w in words if w.strip()))
         parts.append(f'<span data-pagefind-weight="{NAME_WEIGHT}">{html.escape(text)}</span>')
+        if lang == "zh" and record.name.en and record.name.en != own:  # Lingxi finds 灵稀, at an ordinary weight
+            parts.append(f"<span>{html.escape(record.name.en)}</span>")
     return '<div class="bf-search-marks" hidden>' + "".join(parts) + "</div>"
 
 

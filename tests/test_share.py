@@ -142,7 +142,7 @@ def test_methodology_cites_the_dataset_and_the_article(site, dataset):
 def test_every_generated_page_offers_its_citation(site):
     for md in (site.content / "platforms").rglob("index.md"):
         text = md.read_text(encoding="utf-8")
-        assert "{: #cite-this-page }" in text, md
+        assert '<details class="bf-cite-box" data-pagefind-ignore id="cite-this-page">' in text, md
         for fmt in ("gbt", "apa", "bibtex", "csl"):
             assert f'id="cite-page-{fmt}"' in text, md
     page = html.unescape((site.site / "en" / "timeline" / "index.html").read_text(encoding="utf-8"))

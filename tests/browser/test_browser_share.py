@@ -100,7 +100,7 @@ def test_copy_link_embed_code_and_citations_after_instant_navigation(new_tab, se
     page.evaluate("window.__notReloaded = true")
     page.locator("article a[href$='comparisons/']").first.click()  # Material's instant navigation
     page.wait_for_url(server + "comparisons/")
-    page.wait_for_selector("#cite-page-gbt")
+    page.wait_for_selector("#cite-page-gbt", state="attached")  # folded until opened
     assert page.evaluate("window.__notReloaded === true"), "the page was swapped, not reloaded"
 
     assert _copy(page, '#fig-edition button.bf-copy[data-copy-text]') == server + "comparisons/#fig-edition"
