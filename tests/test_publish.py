@@ -144,7 +144,7 @@ def test_built_site_has_no_broken_link(built):
     # Not a vacuous pass: the pages' scripts, chart specs, citations and anchors were all looked at.
     attrs = {link.attr for page in site.pages.values() for link in page.links}
     assert {"href", "src", "data-chart-spec"} <= attrs
-    assert site.link_count() > 50 * len(site.pages)
+    assert site.link_count() > 30 * len(site.pages)  # one mark per claim (not per clause) and chart pages keep it near 50
 
 
 def test_mkdocs_strict_misses_raw_html_links_the_link_check_finds(built, tmp_path):
