@@ -32,9 +32,12 @@ SHARED_PAGES = ("home", "comparisons", "methodology")
 
 
 def site_url(lang: str) -> str:
-    """The edition's address, as mkdocs.yml / mkdocs.en.yml read it (SITE_URL, SITE_URL_EN)."""
+    """The edition's address, as mkdocs.yml / mkdocs.en.yml read it (SITE_URL, SITE_URL_EN); the English
+    edition lives at SITE_URL/en/ when only SITE_URL is set, as the site build derives it (generator/site.py)."""
     name, default = SITE_URL_DEFAULTS[lang]
     url = os.environ.get(name) or default
+    if lang == "en" and not os.environ.get(name) and os.environ.get("SITE_URL"):
+        url = os.environ["SITE_URL"].rstrip("/") + "/en/"
     return url if url.endswith("/") else url + "/"
 
 
