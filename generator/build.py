@@ -20,7 +20,7 @@ from . import charts as ch
 from . import search
 from . import fmt
 from .load import gc_paused
-from .i18n import LANGS, NP_, QuoteFileError, missing_quotes, translations
+from .i18n import LANGS, NP_, QuoteFileError, dictionary_translations, missing_quotes, translations
 from . import claims
 from .model import KINDS, Dataset
 from .pages import page_count, plan, url_map
@@ -288,7 +288,7 @@ def _generate(ds: Dataset, langs: tuple[str, ...], static: bool, show_progress: 
         """Addresses, lookup tables and the page plan: once per process (a forked one makes its own)."""
         if not prepared:
             shared = {"notation": an.notation_examples(ds), "kinds": list(KINDS), "dictionary": _dictionary(),
-                      "kind_labels": KIND_LABELS}
+                      "dictionary_zh": dictionary_translations(), "kind_labels": KIND_LABELS}
             prepared.append((urls, indexes(ds), source_line_factory(ds), shared, plan(ds)))
         return prepared[0]
 
