@@ -375,7 +375,7 @@ class Collectible(Strict):
 
     id: Slug
     platform: Ref = Field(description="The platform id.")
-    name: Name = Field(description="Name (en_kind 'descriptive' when the source gives none).")
+    name: Name = Field(description="Name (a descriptive name of ours when the source gives none).")
     kind: Literal["single", "series", "group"] = Field(description="One item, a named series, or a described group.")
     series: Ref | None = Field(None, description="The series it belongs to (a collectible id).")
     partners: list[CollectiblePartner] = Field(default_factory=list, description="Issuers, IPs, brands.")

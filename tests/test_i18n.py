@@ -370,7 +370,7 @@ def test_the_english_config_mirrors_the_chinese_one():
         assert en["theme"][key] == zh["theme"][key], key
     strip = lambda palette: [{k: v for k, v in p.items() if k != "toggle"} for p in palette]  # noqa: E731
     assert strip(en["theme"]["palette"]) == strip(zh["theme"]["palette"])
-    for key in ("extra_css", "extra_javascript", "markdown_extensions", "validation", "not_in_nav",
+    for key in ("repo_url", "extra_css", "extra_javascript", "markdown_extensions", "validation", "not_in_nav",
                 "use_directory_urls", "strict"):
         assert en[key] == zh[key], key
     # Relative links (the site may live under a base path): from each edition's root they lead to the same roots.
