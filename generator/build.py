@@ -116,6 +116,10 @@ def indexes(ds: Dataset) -> dict[str, Any]:
     idx["metrics_by_subject"] = by()
     for m in ds.metrics:
         idx["metrics_by_subject"][m.subject].append(m)
+    idx["partners_by_para"] = by()  # partners a paragraph of a source names together (partner pages)
+    for p in ds.partners:
+        for key in dict.fromkeys((c.source, c.para) for c in p.cites):
+            idx["partners_by_para"][key].append(p)
     idx["related_back"] = by()
     for p in ds.partners:
         for r in p.related:
