@@ -66,7 +66,7 @@ def source_line_factory(ds: Dataset):
             if lang == "zh":
                 outlet = f"{s.outlet.zh}（{s.author}）" if s.outlet and s.author else (s.outlet.zh if s.outlet else s.publisher.zh)
                 via = f"，{s.publisher.zh}转载" if s.outlet else ""
-                parts.append(f"{outlet}《{s.title}》{via}，{where}，第{'、'.join(map(str, paras))}段")
+                parts.append(f"{outlet}《{s.title}》{via}，{where}，第 {'、'.join(map(str, paras))} 段")
             else:
                 outlet = f"{s.outlet.en} ({s.author})" if s.outlet and s.author else (s.outlet.en if s.outlet else s.publisher.en)
                 via = f", reprinted by {s.publisher.en}" if s.outlet else ""

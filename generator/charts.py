@@ -13,7 +13,7 @@ from . import analysis as an
 from . import fmt
 from .i18n import N_
 from .memo import remember
-from .model import FEATURES, MECHANICS, PARTNER_TYPES, Citation, Dataset, Figure
+from .model import FEATURES, MECHANICS, PARTNER_TYPES, Citation, Dataset, Figure, Name, ShortText
 from .statics import STATIC_WIDTH  # noqa: F401 - the static renderings' width, for templates
 
 # Okabe & Ito's colour-blind-safe palette, in the order platforms appear in data/platforms.yaml.
@@ -80,7 +80,9 @@ class Ctx:
         return getattr(self.platforms[pid].platform_name, self.lang)
 
     def t(self, text: Any) -> str:
-        return getattr(text, self.lang)
+        value = getattr(text, self.lang)  # our Chinese spaced as on the pages (fmt.spaced); names as spelt
+        keep = isinstance(text, (Name, ShortText)) or fmt.name_like(value)  # chart labels stay within 16 characters
+        return fmt.spaced(value) if self.lang == "zh" and not keep else value
 
     def platform_scale(self, ids: list[str] | None = None) -> alt.Scale:
         ids = ids or [p.id for p in self.ds.platforms]
@@ -88,8 +90,8 @@ class Ctx:
 
     def number_label_expr(self) -> str:
         if self.lang == "zh":
-            return ("datum.value >= 100000000 ? format(datum.value / 100000000, '~g') + '亿' : "
-                    "datum.value >= 10000 ? format(datum.value / 10000, '~g') + '万' : format(datum.value, ',~g')")
+            return ("datum.value >= 100000000 ? format(datum.value / 100000000, '~g') + ' 亿' : "
+                    "datum.value >= 10000 ? format(datum.value / 10000, '~g') + ' 万' : format(datum.value, ',~g')")
         return "format(datum.value, ',~g')"
 
     def finish(self, chart: alt.TopLevelMixin, cid: str, title: str, subtitle: str, cites, height: int) -> alt.TopLevelMixin:
