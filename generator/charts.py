@@ -203,6 +203,10 @@ def _range_chart(ctx: Ctx, cid: str, points: list[an.Point], title: str, measure
             "low": float(p.low), "high": float(p.high),
             "value": fmt.quantity(p.quantity, ctx.lang, unit),
             "kind": _(QUALIFIER_KINDS[p.quantity.qualifier]),
+            # Direct labels instead of legends: the figure as worded (its qualifier too) beside each row, and
+            # the platform's name once, over the first row of its group.
+            "mark": fmt.quantity(p.quantity.model_copy(update={"label": None, "reading": False}), ctx.lang, unit),
+            "first": not rows or rows[-1]["platform"] != ctx.pname(p.platform),
         })
     ids = [pl.id for pl in ctx.ds.platforms if any(p.platform == pl.id for p in plotted)]
     lo = min(r["low"] for r in rows)
@@ -216,8 +220,8 @@ def _range_chart(ctx: Ctx, cid: str, points: list[an.Point], title: str, measure
     else:
         scale = alt.Scale(type="linear", domainMin=0, nice=True)
     base = alt.Chart(alt.Data(values=rows)).encode(
-        y=alt.Y("item:N", title=None, sort=None, axis=alt.Axis(labelLimit=LABEL_PX)),
-        color=alt.Color("platform:N", title=_("平台"), scale=ctx.platform_scale(ids)),
+        y=alt.Y("item:N", title=None, sort=None, axis=alt.Axis(labelLimit=LABEL_PX), scale=alt.Scale(padding=1)),
+        color=alt.Color("platform:N", title=_("平台"), scale=ctx.platform_scale(ids), legend=None),
         tooltip=[alt.Tooltip("platform:N", title=_("平台")), alt.Tooltip("detail:N", title=_("项目")),
                  alt.Tooltip("value:N", title=value_header)],
     )
@@ -226,15 +230,19 @@ def _range_chart(ctx: Ctx, cid: str, points: list[an.Point], title: str, measure
     used = [k for k in shapes if _(k) in {r["kind"] for r in rows}]
     shape = alt.Shape("kind:N", title=_("数字性质"), sort=[_(k) for k in used],
                       scale=alt.Scale(domain=[_(k) for k in used], range=[shapes[k] for k in used]),
-                      legend=alt.Legend() if len(used) > 1 else None)
+                      legend=None)
     dots = base.mark_point(filled=True, size=70, opacity=1).encode(x=alt.X("low:Q", scale=scale, axis=axis), shape=shape)
     layers = [dots]
     if ranges:
         rule = base.mark_rule(strokeWidth=4, opacity=0.7).encode(x=alt.X("low:Q", scale=scale, axis=axis), x2="high:Q")
         ends = base.mark_point(filled=True, size=70, opacity=1).encode(x=alt.X("high:Q", scale=scale), shape=shape)
         layers = [rule, dots, ends]
-    chart = alt.layer(*layers)
-    height = max(120, 28 * len(rows))
+    values = base.mark_text(align="left", baseline="middle", dx=9, fontSize=11).encode(
+        x=alt.X("high:Q", scale=scale), text="mark:N")
+    names = base.mark_text(align="left", baseline="bottom", dx=5, dy=-8, fontSize=11, fontWeight="bold").encode(
+        x=alt.value(0), text="platform:N").transform_filter("datum.first")
+    chart = alt.layer(*layers, values, names)
+    height = max(120, 30 * len(rows))
     note = ""
     if left_out:
         shown = left_out[:MAX_NOTE_NAMES] if len(left_out) > MAX_NOTE_NAMES else left_out
