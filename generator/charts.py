@@ -205,7 +205,7 @@ def _range_chart(ctx: Ctx, cid: str, points: list[an.Point], title: str, measure
             "kind": _(QUALIFIER_KINDS[p.quantity.qualifier]),
             # Direct labels instead of legends: the figure as worded (its qualifier too) beside each row, and
             # the platform's name once, over the first row of its group.
-            "mark": fmt.quantity(p.quantity.model_copy(update={"label": None, "reading": False}), ctx.lang, unit),
+            "figure": fmt.quantity(p.quantity.model_copy(update={"label": None, "reading": False}), ctx.lang, unit),
             "first": not rows or rows[-1]["platform"] != ctx.pname(p.platform),
         })
     ids = [pl.id for pl in ctx.ds.platforms if any(p.platform == pl.id for p in plotted)]
@@ -214,11 +214,16 @@ def _range_chart(ctx: Ctx, cid: str, points: list[an.Point], title: str, measure
     log = hi > LOG_SPAN * max(lo, 1e-9)
     ranges = any(r["low"] != r["high"] for r in rows)
     number_axis = dict(title=axis_title[log], labelExpr=ctx.number_label_expr(), grid=True)
+    # Room on the right for the figures written beside the rows: about a third of the axis.
     if log:
-        scale = alt.Scale(type="log", domain=[max(lo / 2, 0.5), hi * 2], nice=False)
-        number_axis["values"] = [10 ** k for k in range(0, 12) if max(lo / 2, 0.5) <= 10 ** k <= hi * 2]
+        start = max(lo / 2, 0.5)
+        end = hi * 2 * (hi * 2 / start) ** 0.5
+        scale = alt.Scale(type="log", domain=[start, end], nice=False)
+        compact = [start, hi * 2]
+        number_axis["values"] = [10 ** k for k in range(0, 12) if start <= 10 ** k <= hi * 2]
     else:
-        scale = alt.Scale(type="linear", domainMin=0, nice=True)
+        scale = alt.Scale(type="linear", domain=[0, hi * 1.5], nice=False)
+        compact = [0, hi * 1.05]
     base = alt.Chart(alt.Data(values=rows)).encode(
         y=alt.Y("item:N", title=None, sort=None, axis=alt.Axis(labelLimit=LABEL_PX), scale=alt.Scale(padding=1)),
         color=alt.Color("platform:N", title=_("平台"), scale=ctx.platform_scale(ids), legend=None),
@@ -238,7 +243,7 @@ def _range_chart(ctx: Ctx, cid: str, points: list[an.Point], title: str, measure
         ends = base.mark_point(filled=True, size=70, opacity=1).encode(x=alt.X("high:Q", scale=scale), shape=shape)
         layers = [rule, dots, ends]
     values = base.mark_text(align="left", baseline="middle", dx=9, fontSize=11).encode(
-        x=alt.X("high:Q", scale=scale), text="mark:N")
+        x=alt.X("high:Q", scale=scale), text="figure:N")
     names = base.mark_text(align="left", baseline="bottom", dx=5, dy=-8, fontSize=11, fontWeight="bold").encode(
         x=alt.value(0), text="platform:N").transform_filter("datum.first")
     chart = alt.layer(*layers, values, names)
@@ -255,7 +260,11 @@ def _range_chart(ctx: Ctx, cid: str, points: list[an.Point], title: str, measure
     subtitle = measure + (_("；对数刻度") if log else "") + (_("；区间按来源原样保留") if ranges else "")
     drawn = _("每行一项，线段表示来源给出的区间，两端的点是区间的端点。") if ranges else _("每行一项，点表示来源给出的数字。")
     description = _("{title}。").format(title=title) + drawn + (_("横轴为对数刻度。") if log else "")
-    return Chart(cid, title, subtitle, description, ctx.finish(chart, cid, title, subtitle, cites, height),
+    spec = ctx.finish(chart, cid, title, subtitle, cites, height)
+    # A phone has no room for the figures beside the rows (briefing.js drops them): the axis without their room.
+    spec.usermeta = {**spec.usermeta.to_dict(), "compactDomain": compact} if hasattr(spec.usermeta, "to_dict") \
+        else {**spec.usermeta, "compactDomain": compact}
+    return Chart(cid, title, subtitle, description, spec,
                  [("platform", _("平台")), ("item", _("项目")), ("detail", _("说明")), ("value", value_header)],
                  rows, cites, note, extra={"log": log, "ranges": ranges})
 

@@ -76,3 +76,19 @@ def test_no_page_of_either_edition_shows_internal_words(built):
         if found:
             leaks[page.relative_to(built.site).as_posix()] = found
     assert leaks == {}
+
+
+def test_every_page_s_footer_names_publisher_date_licence_repository_and_the_report_route(built):
+    """The footer of either edition: who publishes, the edition date (unquoted), the licence status, the
+    repository (or that it is not public yet) and where errors go; the 404 pages too."""
+    for rel, words in (("index.html", ("数字藏品平台对比简报编辑组", "本版日期", "许可协议", "仓库", "更正记录")),
+                       ("404.html", ("数字藏品平台对比简报编辑组", "本版日期", "许可协议", "仓库", "更正记录")),
+                       ("en/index.html", ("Published by", "Edition of", "licence", "repository", "corrections log")),
+                       ("en/404.html", ("Published by", "Edition of", "licence", "repository", "corrections log"))):
+        page = (Path(built.site) / rel).read_text(encoding="utf-8")
+        footer = page[page.index('class="md-copyright bf-footer"'):]
+        footer = footer[:footer.index("</div>")]
+        for word in words:
+            assert word in footer, (rel, word)
+        assert re.search(r"(本版日期|Edition of) \d{4}-\d{2}-\d{2}</p>", footer), (rel, footer[:300])
+        assert 'href="' in footer, rel  # the repository, or the corrections log while it is not public
