@@ -355,6 +355,12 @@
       tr.setAttribute("data-id", r.id);
       frag.appendChild(tr);
     });
+    // Each cell carries its column's name (a phone shows a row as a card of labelled cells: briefing.css).
+    var sep = this.root.getAttribute("data-sep") || ": ";
+    var heads = Array.prototype.map.call(this.table.querySelectorAll("thead th"), function (th) { return th.textContent.replace(/[▲▼\s]+$/, ""); });
+    Array.prototype.forEach.call(frag.querySelectorAll("tr"), function (tr) {
+      Array.prototype.forEach.call(tr.children, function (td, i) { if (i > 0 && heads[i]) td.setAttribute("data-label", heads[i] + sep); });
+    });
     this.tbody.textContent = "";
     this.tbody.appendChild(frag);
     var tmpl = this.root.getAttribute("data-msg-status") || "{from}–{to} / {total}";
