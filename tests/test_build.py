@@ -71,8 +71,8 @@ def test_unknowns_show_as_not_disclosed(built):
 
 def test_numbers_come_with_citations(built):
     page = (built.site / "collectibles" / "joy-doga" / "index.html").read_text(encoding="utf-8")
-    n = re.search(r'9\.9元<sup><a class="bf-cite" href="#cite-(\d+)"', page).group(1)
-    assert re.search(rf'<li id="cite-{n}">.*第13段', page)
+    n = re.search(r'9\.9 元<sup><a class="bf-cite" href="#cite-(\d+)"', page).group(1)
+    assert re.search(rf'<li id="cite-{n}">.*第 13 段', page)
 
 
 # --------------------------------------------------------------------------- determinism
@@ -279,4 +279,4 @@ def test_png_links_are_hidden_without_javascript_and_point_at_the_svg(generated)
 def test_chart_source_lines_are_derived_from_data(generated):
     spec = json.loads(generated["assets/generated/charts/edition.vl.json"])
     subtitle = spec["title"]["subtitle"]
-    assert any("雷报Pro" in line and "2022年6月3日" in line for line in subtitle)
+    assert any("雷报Pro" in line and "2022 年 6 月 3 日" in line for line in subtitle)

@@ -103,7 +103,7 @@ def test_a_price_given_to_a_collectible_reaches_home_matrix_and_platform_page(da
     assert 'data-claim="price:tmall-digital-collectibles" data-state="disclosed"' in home
     assert 'data-claim="price:tmall-digital-collectibles" data-state="nd"' not in home
     assert 'data-count="platforms-priced" data-value="3"' in home
-    assert "19\\.9元" in files["platforms/tmall-digital-collectibles/index.md"].decode()
+    assert "19\\.9 元" in files["platforms/tmall-digital-collectibles/index.md"].decode()
     assert "¥19\\.9" in _home(files, "en")
 
 

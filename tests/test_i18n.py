@@ -183,17 +183,17 @@ def test_an_empty_english_name_is_a_validation_error(tmp_path):
 # --------------------------------------------------------------------------- formatting per locale
 
 @pytest.mark.parametrize("q, unit, zh, en", [
-    (Money(value=Decimal("9.9")), "CNY", "9.9元", "¥9.9"),
-    (Edition(value=Decimal(10000)), "copies", "1万份", "10,000 copies"),
-    (Money(min=Decimal(600_000_000), max=Decimal(800_000_000), currency="USD"), "USD", "6–8亿美元",
+    (Money(value=Decimal("9.9")), "CNY", "9.9 元", "¥9.9"),
+    (Edition(value=Decimal(10000)), "copies", "1 万份", "10,000 copies"),
+    (Money(min=Decimal(600_000_000), max=Decimal(800_000_000), currency="USD"), "USD", "6–8 亿美元",
      "US$600–800 million"),
-    (Money(min=Decimal("9.9"), max=Decimal("19.9")), "CNY", "9.9–19.9元", "¥9.9–19.9"),
-    (Money(min=Decimal(100_000_000), max=Decimal(1_500_000_000)), "CNY", "1–15亿元", "¥100 million–1.5 billion"),
-    (Edition(min=Decimal(1000), max=Decimal(10000)), "copies", "1,000–10,000份", "1,000–10,000 copies"),
-    (Edition(min=Decimal(500), max=Decimal(2000), qualifier="about"), "copies", "约500–2,000份",
+    (Money(min=Decimal("9.9"), max=Decimal("19.9")), "CNY", "9.9–19.9 元", "¥9.9–19.9"),
+    (Money(min=Decimal(100_000_000), max=Decimal(1_500_000_000)), "CNY", "1–15 亿元", "¥100 million–1.5 billion"),
+    (Edition(min=Decimal(1000), max=Decimal(10000)), "copies", "1,000–10,000 份", "1,000–10,000 copies"),
+    (Edition(min=Decimal(500), max=Decimal(2000), qualifier="about"), "copies", "约 500–2,000 份",
      "about 500–2,000 copies"),
     (Quantity(min=Decimal(20), max=Decimal(30)), "percent", "20–30%", "20–30%"),
-    (Money(min=Decimal(99)), "CNY", "99元起", "from ¥99"),
+    (Money(min=Decimal(99)), "CNY", "99 元起", "from ¥99"),
     (None, "count", "未披露", "not disclosed"),
     ("unlimited", "copies", "不限量", "unlimited"),
 ])
@@ -203,7 +203,7 @@ def test_quantities_read_naturally_in_each_language(q, unit, zh, en):
 
 def test_dates_follow_each_locale():
     assert fmt.date(PartialDate("2022-06-03"), "en") == "June 3, 2022"
-    assert fmt.date(PartialDate("2022-06-03"), "zh") == "2022年6月3日"
+    assert fmt.date(PartialDate("2022-06-03"), "zh") == "2022 年 6 月 3 日"
     assert fmt.date(PartialDate("2021-12"), "en") == "December 2021"
     assert fmt.date(PartialDate("2021"), "en") == "2021"
 
@@ -371,7 +371,7 @@ def test_the_english_config_mirrors_the_chinese_one():
         assert en["theme"][key] == zh["theme"][key], key
     strip = lambda palette: [{k: v for k, v in p.items() if k != "toggle"} for p in palette]  # noqa: E731
     assert strip(en["theme"]["palette"]) == strip(zh["theme"]["palette"])
-    for key in ("extra_css", "extra_javascript", "markdown_extensions", "validation", "not_in_nav",
+    for key in ("repo_url", "extra_css", "extra_javascript", "markdown_extensions", "validation", "not_in_nav",
                 "use_directory_urls", "strict"):
         assert en[key] == zh[key], key
     # Relative links (the site may live under a base path): from each edition's root they lead to the same roots.

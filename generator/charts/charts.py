@@ -12,7 +12,7 @@ import altair as alt
 from generator.analysis import figures as an
 from generator.pages import fmt
 from generator.pages.i18n import N_
-from generator.model.records import FEATURES, MECHANICS, PARTNER_TYPES, Citation, Dataset, Figure
+from generator.model.records import FEATURES, MECHANICS, PARTNER_TYPES, Citation, Dataset, Figure, Name, ShortText
 from generator.charts.statics import STATIC_WIDTH  # noqa: F401 - the static renderings' width, for templates
 
 # Okabe & Ito's colour-blind-safe palette, in the order platforms appear in data/platforms.yaml.
@@ -77,7 +77,9 @@ class Ctx:
         return getattr(self.platforms[pid].platform_name, self.lang)
 
     def t(self, text: Any) -> str:
-        return getattr(text, self.lang)
+        value = getattr(text, self.lang)  # our Chinese spaced as on the pages (fmt.spaced); names as spelt
+        keep = isinstance(text, (Name, ShortText)) or fmt.name_like(value)  # chart labels stay within 16 characters
+        return fmt.spaced(value) if self.lang == "zh" and not keep else value
 
     def platform_scale(self, ids: list[str] | None = None) -> alt.Scale:
         ids = ids or [p.id for p in self.ds.platforms]
@@ -85,8 +87,8 @@ class Ctx:
 
     def number_label_expr(self) -> str:
         if self.lang == "zh":
-            return ("datum.value >= 100000000 ? format(datum.value / 100000000, '~g') + '亿' : "
-                    "datum.value >= 10000 ? format(datum.value / 10000, '~g') + '万' : format(datum.value, ',~g')")
+            return ("datum.value >= 100000000 ? format(datum.value / 100000000, '~g') + ' 亿' : "
+                    "datum.value >= 10000 ? format(datum.value / 10000, '~g') + ' 万' : format(datum.value, ',~g')")
         return "format(datum.value, ',~g')"
 
     def finish(self, chart: alt.TopLevelMixin, cid: str, title: str, subtitle: str, cites, height: int) -> alt.TopLevelMixin:
@@ -195,6 +197,10 @@ def _range_chart(ctx: Ctx, cid: str, points: list[an.Point], title: str, measure
             "low": float(p.low), "high": float(p.high),
             "value": fmt.quantity(p.quantity, ctx.lang, unit),
             "kind": _(QUALIFIER_KINDS[p.quantity.qualifier]),
+            # Direct labels instead of legends: the figure as worded (its qualifier too) beside each row, and
+            # the platform's name once, over the first row of its group.
+            "figure": fmt.quantity(p.quantity.model_copy(update={"label": None, "reading": False}), ctx.lang, unit),
+            "first": not rows or rows[-1]["platform"] != ctx.pname(p.platform),
         })
     ids = [pl.id for pl in ctx.ds.platforms if any(p.platform == pl.id for p in plotted)]
     lo = min(r["low"] for r in rows)
@@ -202,14 +208,19 @@ def _range_chart(ctx: Ctx, cid: str, points: list[an.Point], title: str, measure
     log = hi > LOG_SPAN * max(lo, 1e-9)
     ranges = any(r["low"] != r["high"] for r in rows)
     number_axis = dict(title=axis_title[log], labelExpr=ctx.number_label_expr(), grid=True)
+    # Room on the right for the figures written beside the rows: about a third of the axis.
     if log:
-        scale = alt.Scale(type="log", domain=[max(lo / 2, 0.5), hi * 2], nice=False)
-        number_axis["values"] = [10 ** k for k in range(0, 12) if max(lo / 2, 0.5) <= 10 ** k <= hi * 2]
+        start = max(lo / 2, 0.5)
+        end = hi * 2 * (hi * 2 / start) ** 0.5
+        scale = alt.Scale(type="log", domain=[start, end], nice=False)
+        compact = [start, hi * 2]
+        number_axis["values"] = [10 ** k for k in range(0, 12) if start <= 10 ** k <= hi * 2]
     else:
-        scale = alt.Scale(type="linear", domainMin=0, nice=True)
+        scale = alt.Scale(type="linear", domain=[0, hi * 1.5], nice=False)
+        compact = [0, hi * 1.05]
     base = alt.Chart(alt.Data(values=rows)).encode(
-        y=alt.Y("item:N", title=None, sort=None, axis=alt.Axis(labelLimit=LABEL_PX)),
-        color=alt.Color("platform:N", title=_("平台"), scale=ctx.platform_scale(ids)),
+        y=alt.Y("item:N", title=None, sort=None, axis=alt.Axis(labelLimit=LABEL_PX), scale=alt.Scale(padding=1)),
+        color=alt.Color("platform:N", title=_("平台"), scale=ctx.platform_scale(ids), legend=None),
         tooltip=[alt.Tooltip("platform:N", title=_("平台")), alt.Tooltip("detail:N", title=_("项目")),
                  alt.Tooltip("value:N", title=value_header)],
     )
@@ -218,15 +229,19 @@ def _range_chart(ctx: Ctx, cid: str, points: list[an.Point], title: str, measure
     used = [k for k in shapes if _(k) in {r["kind"] for r in rows}]
     shape = alt.Shape("kind:N", title=_("数字性质"), sort=[_(k) for k in used],
                       scale=alt.Scale(domain=[_(k) for k in used], range=[shapes[k] for k in used]),
-                      legend=alt.Legend() if len(used) > 1 else None)
+                      legend=None)
     dots = base.mark_point(filled=True, size=70, opacity=1).encode(x=alt.X("low:Q", scale=scale, axis=axis), shape=shape)
     layers = [dots]
     if ranges:
         rule = base.mark_rule(strokeWidth=4, opacity=0.7).encode(x=alt.X("low:Q", scale=scale, axis=axis), x2="high:Q")
         ends = base.mark_point(filled=True, size=70, opacity=1).encode(x=alt.X("high:Q", scale=scale), shape=shape)
         layers = [rule, dots, ends]
-    chart = alt.layer(*layers)
-    height = max(120, 28 * len(rows))
+    values = base.mark_text(align="left", baseline="middle", dx=9, fontSize=11).encode(
+        x=alt.X("high:Q", scale=scale), text="figure:N")
+    names = base.mark_text(align="left", baseline="bottom", dx=5, dy=-8, fontSize=11, fontWeight="bold").encode(
+        x=alt.value(0), text="platform:N").transform_filter("datum.first")
+    chart = alt.layer(*layers, values, names)
+    height = max(120, 30 * len(rows))
     note = ""
     if left_out:
         shown = left_out[:MAX_NOTE_NAMES] if len(left_out) > MAX_NOTE_NAMES else left_out
@@ -239,7 +254,11 @@ def _range_chart(ctx: Ctx, cid: str, points: list[an.Point], title: str, measure
     subtitle = measure + (_("；对数刻度") if log else "") + (_("；区间按来源原样保留") if ranges else "")
     drawn = _("每行一项，线段表示来源给出的区间，两端的点是区间的端点。") if ranges else _("每行一项，点表示来源给出的数字。")
     description = _("{title}。").format(title=title) + drawn + (_("横轴为对数刻度。") if log else "")
-    return Chart(cid, title, subtitle, description, ctx.finish(chart, cid, title, subtitle, cites, height),
+    spec = ctx.finish(chart, cid, title, subtitle, cites, height)
+    # A phone has no room for the figures beside the rows (briefing.js drops them): the axis without their room.
+    spec.usermeta = {**spec.usermeta.to_dict(), "compactDomain": compact} if hasattr(spec.usermeta, "to_dict") \
+        else {**spec.usermeta, "compactDomain": compact}
+    return Chart(cid, title, subtitle, description, spec,
                  [("platform", _("平台")), ("item", _("项目")), ("detail", _("说明")), ("value", value_header)],
                  rows, cites, note, extra={"log": log, "ranges": ranges})
 

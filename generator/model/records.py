@@ -27,7 +27,7 @@ SLUG_RE = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[
     str,
     Field(pattern=SLUG_RE, min_length=2, max_length=64,
-          description="Stable lowercase slug (a-z, 0-9, hyphens). Page URLs derive from it; never change it."),
+          description="Stable identifier (lowercase letters, digits, hyphens); page addresses derive from it and never change."),
 ]
 Ref = Annotated[str, Field(pattern=SLUG_RE, description="The id of another record.")]
 
@@ -154,7 +154,7 @@ class Name(Text):
 class Citation(Strict):
     """Where a fact comes from: a source, the paragraph, and a short verbatim quote."""
 
-    source: Ref = Field(description="The id of a record in sources.yaml.")
+    source: Ref = Field(description="The id of a source.")
     para: int = Field(ge=1, description="Paragraph number in the source (1 = first paragraph of the body).")
     quote: str = Field(min_length=2, max_length=160,
                        description="A short verbatim quote from that paragraph that states the fact.")
@@ -281,8 +281,8 @@ class Source(Strict):
     publisher: Text = Field(description="Where this copy was published (the reprinting site).")
     outlet: Text | None = Field(None, description="The original outlet, when this is a reprint.")
     outlet_handle: str | None = Field(None, description="The outlet's account id (e.g. WeChat id).")
-    author: str | None = Field(None, description="Author as credited; null when not credited.")
-    url: Url | None = Field(None, description="Address of this copy; null when the copy we hold does not give it.")
+    author: str | None = Field(None, description="Author as credited; empty when not credited.")
+    url: Url | None = Field(None, description="Address of this copy; empty when the copy we hold does not give it.")
     original_url: Url | None = Field(None, description="Address of the original publication.")
     published: DateP = Field(description="Publication date of this copy.")
     accessed: DateP = Field(description="When we read it.")
@@ -299,7 +299,7 @@ class Figure(Strict):
                      "goods_price", "spend_threshold", "partners"] = Field(
         description="What the figure measures: price is a collectible's own price; goods_price the price of the "
                     "physical goods it comes with; spend_threshold the order amount that qualifies.")
-    quantity: Quantity | None = Field(None, description="The figure (null only for an unlimited edition).")
+    quantity: Quantity | None = Field(None, description="The figure (empty only for an unlimited edition).")
     unlimited: bool = Field(False, description="True when the source says the edition is unlimited (不限量).")
     unit: Literal["count", "copies", "CNY"] = Field(description="Unit of the figure.")
     note: Text = Field(description="What the figure is about, in our words.")
@@ -334,7 +334,7 @@ class FeatureEntry(Strict):
 
 
 class TransferRules(Strict):
-    """Whether collectibles can be given away or resold. Null = not disclosed."""
+    """Whether collectibles can be given away or resold. Empty = not disclosed."""
 
     transfer: Rule | None = Field(None, description="Giving to another user (转赠/赠送).")
     secondary: Literal["allowed", "not_allowed"] | None = Field(None, description="Resale (二次交易).")
@@ -349,10 +349,10 @@ class Platform(Strict):
     name: Name = Field(description="Name of the programme (灵稀).")
     platform_name: Name = Field(description="The platform it belongs to (京东).")
     parent: Ref = Field(description="The company behind it: a partner id of type company.")
-    launch: DateP | None = Field(None, description="When the programme launched; null = not disclosed.")
+    launch: DateP | None = Field(None, description="When the programme launched; empty = not disclosed.")
     launch_note: Text | None = Field(None, description="How the launch date is known (e.g. resolved from 去年).")
     entry: Text | None = Field(None, description="How a user gets there.")
-    chain: Ref | None = Field(None, description="Blockchain or technology provider (a partner id); null = not disclosed.")
+    chain: Ref | None = Field(None, description="Blockchain or technology provider (a partner id); empty = not disclosed.")
     positioning: Text = Field(description="The source's characterisation of the programme, in short.")
     model: Text = Field(description="The distribution model, in our words.")
     mechanics: list[MechanicEntry] = Field(default_factory=list, description="How collectibles are obtained.")
@@ -367,7 +367,7 @@ class Platform(Strict):
 class CollectiblePartner(Strict):
     """A partner's role in a collectible."""
 
-    partner: Ref = Field(description="The partner id (partners.yaml).")
+    partner: Ref = Field(description="The partner id.")
     role: Literal["issuer", "ip", "brand", "host", "creator", "beneficiary"] = Field(description="Its role.")
 
 
@@ -376,19 +376,19 @@ class Collectible(Strict):
 
     id: Slug
     platform: Ref = Field(description="The platform id.")
-    name: Name = Field(description="Name (en_kind 'descriptive' when the source gives none).")
+    name: Name = Field(description="Name (a descriptive name of ours when the source gives none).")
     kind: Literal["single", "series", "group"] = Field(description="One item, a named series, or a described group.")
     series: Ref | None = Field(None, description="The series it belongs to (a collectible id).")
     partners: list[CollectiblePartner] = Field(default_factory=list, description="Issuers, IPs, brands.")
-    category: Category | None = Field(None, description="What kind of collectible it is; null = the source does not say.")
+    category: Category | None = Field(None, description="What kind of collectible it is; empty = the source does not say.")
     items: Quantity | None = Field(None, description="Number of distinct collectibles in a series or group.")
-    price: Money | None = Field(None, description="Price of one collectible; null = not disclosed or not sold.")
-    edition: EditionOrUnlimited | None = Field(None, description="Copies issued of each; null = not disclosed.")
+    price: Money | None = Field(None, description="Price of one collectible; empty = not disclosed or not sold.")
+    edition: EditionOrUnlimited | None = Field(None, description="Copies issued of each; empty = not disclosed.")
     obtain: list[Mechanic] = Field(default_factory=list, description="How it is obtained.")
     threshold: Money | None = Field(None, description="Spend needed to qualify, when obtained by spending.")
     goods: Text | None = Field(None, description="Physical goods it comes with.")
-    release: DateP | None = Field(None, description="Release date or period; null = not disclosed.")
-    transfer: Rule | None = Field(None, description="Whether it can be given away; null = not disclosed.")
+    release: DateP | None = Field(None, description="Release date or period; empty = not disclosed.")
+    transfer: Rule | None = Field(None, description="Whether it can be given away; empty = not disclosed.")
     description: Text = Field(description="What it is, in our words.")
     chart_label: ShortText | None = Field(None, description="Its row label on charts, when the name is too long for one.")
     cites: Cites
@@ -397,7 +397,7 @@ class Collectible(Strict):
 class PartnerLink(Strict):
     """A partner's work with a platform."""
 
-    platform: Ref = Field(description="The platform id (platforms.yaml).")
+    platform: Ref = Field(description="The platform id.")
     role: Text = Field(description="What it did with the platform, in our words.")
     cite: Citation = Field(description="Where the source states it.")
 
@@ -437,7 +437,7 @@ class Metric(Strict):
     id: Slug
     subject: Ref = Field(description="The platform or partner it is about.")
     name: Text = Field(description="What is measured.")
-    period: DateP | None = Field(None, description="The period it covers; null = not stated.")
+    period: DateP | None = Field(None, description="The period it covers; empty = not stated.")
     quantity: Quantity = Field(description="The figure as stated.")
     unit: Literal["percent", "CNY", "USD", "count"] = Field(description="Unit of the figure.")
     group: str | None = Field(None, description="Metrics with the same group are parts of one whole (a mix).")

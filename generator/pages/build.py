@@ -19,7 +19,7 @@ from generator.outputs.assets import _VegaBundle
 from generator.outputs.downloads import catalogue_json, dataset_files
 from generator.outputs.share import edition_files, embed_code, finish_page, site_url
 from generator.pages.context import KIND_LABELS, indexes, source_line_factory
-from generator.pages.i18n import LANGS, QuoteFileError, missing_quotes, translations
+from generator.pages.i18n import LANGS, QuoteFileError, dictionary_translations, missing_quotes, translations
 from generator.pages.plan import page_count, plan, url_map
 from generator.pages.render import MARKER, PageHelpers, environment
 from generator.progress import progress
@@ -59,7 +59,7 @@ def _generate(ds: Dataset, langs: tuple[str, ...], static: bool, show_progress: 
     _check_quotes(ds, langs)
     urls, idx, source_line, pages = url_map(ds), indexes(ds), source_line_factory(ds), plan(ds)
     shared = {"notation": an.notation_examples(ds), "kinds": list(KINDS), "dictionary": _dictionary(),
-              "kind_labels": KIND_LABELS}
+              "dictionary_zh": dictionary_translations(), "kind_labels": KIND_LABELS}
     # Every edition's charts first, so that their static renderings (in processes of their own, see
     # charts/statics.py) are made beside everything else.
     editions = {}

@@ -38,7 +38,7 @@ def source_line_factory(ds: Dataset):
             if lang == "zh":
                 outlet = f"{s.outlet.zh}（{s.author}）" if s.outlet and s.author else (s.outlet.zh if s.outlet else s.publisher.zh)
                 via = f"，{s.publisher.zh}转载" if s.outlet else ""
-                parts.append(f"{outlet}《{s.title}》{via}，{where}，第{'、'.join(map(str, paras))}段")
+                parts.append(f"{outlet}《{s.title}》{via}，{where}，第 {'、'.join(map(str, paras))} 段")
             else:
                 outlet = f"{s.outlet.en} ({s.author})" if s.outlet and s.author else (s.outlet.en if s.outlet else s.publisher.en)
                 via = f", reprinted by {s.publisher.en}" if s.outlet else ""
@@ -86,6 +86,10 @@ def indexes(ds: Dataset) -> dict[str, Any]:
     idx["metrics_by_subject"] = by()
     for m in ds.metrics:
         idx["metrics_by_subject"][m.subject].append(m)
+    idx["partners_by_para"] = by()  # partners a paragraph of a source names together (partner pages)
+    for p in ds.partners:
+        for key in dict.fromkeys((c.source, c.para) for c in p.cites):
+            idx["partners_by_para"][key].append(p)
     idx["related_back"] = by()
     for p in ds.partners:
         for r in p.related:

@@ -27,6 +27,20 @@ _ZH_TERM = re.compile(f"[#0-9A-Za-z]*(?:[{CJK}]+[#0-9A-Za-z]*)+")
 
 
 _HAS_CJK = re.compile(f"[{CJK}]")
+# House style (EDITORIAL.md, 中文文案排版指北): a space between a Chinese character and a Latin letter or a digit.
+_IDEOGRAPH = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_ZH_THEN_LATIN = re.compile(f"([{_IDEOGRAPH}])([0-9A-Za-z¥$])")
+_LATIN_THEN_ZH = re.compile(f"([0-9A-Za-z%])([{_IDEOGRAPH}])")
+
+
+def name_like(text: str) -> bool:
+    """A short label without punctuation (雷报Pro, 36氪): a name as its owner spells it, left unspaced."""
+    return len(text) <= 6 and not re.search(r"[\s\u3000-\u303f\uff00-\uffef]", text)
+
+
+def spaced(text: str) -> str:
+    """Chinese text of ours with a space between Chinese and Latin letters or digits: 9.9 元, 2022 年 6 月."""
+    return _LATIN_THEN_ZH.sub(r"\1 \2", _ZH_THEN_LATIN.sub(r"\1 \2", text))
 
 
 def has_cjk(text: str) -> bool:
@@ -102,9 +116,9 @@ def number(value: Decimal | int | float, lang: str, compact: bool = True) -> str
     if not compact:
         return format_decimal(value, locale=LOCALES[lang], decimal_quantization=False)
     if lang == "zh" and value >= 10000 and value % 1000 == 0:
-        return format_compact_decimal(value, locale=LOCALES[lang], fraction_digits=1)
+        return spaced(format_compact_decimal(value, locale=LOCALES[lang], fraction_digits=1))
     if lang == "zh" and value >= 100_000_000:
-        return format_compact_decimal(value, locale=LOCALES[lang], fraction_digits=2)
+        return spaced(format_compact_decimal(value, locale=LOCALES[lang], fraction_digits=2))
     if lang == "en" and value >= 1_000_000:
         return format_compact_decimal(value, format_type="long", locale=LOCALES[lang], fraction_digits=1)
     return format_decimal(value, locale=LOCALES[lang], decimal_quantization=False)
@@ -114,7 +128,7 @@ def money_amount(value: Decimal, currency: str, lang: str) -> str:
     """9.9 CNY -> '9.9元' / '¥9.9'; 600000000 USD -> '6亿美元' / 'US$600 million'."""
     n = number(value, lang)
     if lang == "zh":
-        return f"{n}{'元' if currency == 'CNY' else '美元'}"
+        return f"{n} {'元' if currency == 'CNY' else '美元'}"
     symbol = {"CNY": "¥", "USD": "US$"}[currency]
     return f"{symbol}{n}"
 
@@ -180,14 +194,16 @@ def quantity(q: Quantity | str | None, lang: str, unit: str = "count") -> str:
     else:
         core = one(q.min if q.min is not None else q.max)
         if q.qualifier == "exact":
-            return (f"{core}起" if lang == "zh" else f"from {core}") if q.min is not None else \
-                (f"至多{core}" if lang == "zh" else f"up to {core}")
+            return (spaced(f"{core}起") if lang == "zh" else f"from {core}") if q.min is not None else \
+                (spaced(f"至多{core}") if lang == "zh" else f"up to {core}")
     text = _QUAL[lang][q.qualifier].format(core)
+    if lang == "zh":
+        text = spaced(text)
     if q.label is not None:
         label = getattr(q.label, lang)
         if q.reading:
             # The source's words give no numbers (几十, 几百至上千): the numbers are our reading of them.
-            text = f"{label}（我们读作{text}）" if lang == "zh" else f"{label} (our reading: {text})"
+            text = f"{label}（{spaced('我们读作' + text)}）" if lang == "zh" else f"{label} (our reading: {text})"
         elif lang == "zh":
             text = f"{label}（{text}）"
         # In English the label is a translation of words that state the number (限量万份: "limited to ten
@@ -208,7 +224,9 @@ def date(d: PartialDate | None, lang: str) -> str:
     loc = LOCALES[lang]
     real = dt.date(d.year, d.month or 1, d.day or 1)
     if d.precision == "day":
-        return format_date(real, format="long", locale=loc)
-    if d.precision == "month":
-        return format_skeleton("yMMMM", real, locale=loc)
-    return format_skeleton("y", real, locale=loc)
+        text = format_date(real, format="long", locale=loc)
+    elif d.precision == "month":
+        text = format_skeleton("yMMMM", real, locale=loc)
+    else:
+        text = format_skeleton("y", real, locale=loc)
+    return spaced(text) if lang == "zh" else text

@@ -214,6 +214,7 @@ def update(langs: tuple[str, ...] = tuple(lang for lang in LANGS if lang != "zh"
         lines.append(f"{_rel(path)}: {len(catalog)} messages, "
                      f"{len(status['untranslated'])} untranslated, {len(status['fuzzy'])} fuzzy, "
                      f"{len(catalog.obsolete)} obsolete{'' if written else ' (unchanged)'}")
+    lines.append(_update_dictionary())
     _catalog.cache_clear()
     return lines
 
@@ -235,6 +236,7 @@ def check(langs: tuple[str, ...] = tuple(lang for lang in LANGS if lang != "zh")
         problems += [f"{rel}: not in the catalog: {_show(key)}" for key in sorted(ids - have, key=str)]
         problems += [f"{rel}: untranslated: {_show(key)}" for key in status["untranslated"] if key in ids]
         problems += [f"{rel}: fuzzy (needs review): {_show(key)}" for key in status["fuzzy"] if key in ids]
+    problems += dictionary_problems()
     return problems
 
 
@@ -313,3 +315,60 @@ def missing_quotes(ds: Any, lang: str) -> list[str]:
     return [f"missing {lang} translation of a quote: {quote!r} ({'; '.join(where[:3])})"
             for quote, where in cited_quotes(ds).items()
             if quote not in have and SYNTHETIC_MARK not in quote]
+
+
+# --------------------------------------------------------------------------- the data dictionary in Chinese
+
+# The models describe their fields in English (the JSON Schema, data/README.md and the English edition use
+# that text). The Chinese edition's data dictionary reads its descriptions, types and part names from a
+# catalog of their own: English message ids, Chinese translations. `i18n extract` adds new ones, `i18n
+# check` reports what lacks a translation.
+def dictionary_po() -> Path:
+    return LOCALE_DIR / "zh" / "LC_MESSAGES" / "dictionary.po"
+
+
+def dictionary_messages() -> Catalog:
+    """Every text of the data dictionary (descriptions, types, part names) as a template catalog."""
+    from generator.model.schema import dictionary
+
+    template = Catalog(project="Digital collectibles briefing", fuzzy=False)
+    for entry in dictionary():
+        texts = [entry["doc"]] + ([] if entry["file"].startswith("data/") else [entry["file"]])
+        for f in entry["fields"]:
+            texts += [f["type"], f["description"]]
+        for text in texts:
+            if text:
+                template.add(text, None, [(entry["file"], 0)])
+    return template
+
+
+def _update_dictionary() -> str:
+    path = dictionary_po()
+    if path.exists():
+        with path.open("rb") as fh:
+            catalog = read_po(fh, locale="zh")
+    else:
+        catalog = Catalog(locale="zh", project="Digital collectibles briefing", fuzzy=False)
+    catalog.update(dictionary_messages(), update_header_comment=False)
+    written = _write_if_changed(path, catalog)
+    dictionary_translations.cache_clear()
+    status = catalog_status(catalog)
+    return (f"{_rel(path)}: {len(catalog)} messages, {len(status['untranslated'])} untranslated, "
+            f"{len(status['fuzzy'])} fuzzy, {len(catalog.obsolete)} obsolete{'' if written else ' (unchanged)'}")
+
+
+@lru_cache(maxsize=None)
+def dictionary_translations() -> dict[str, str]:
+    """English dictionary text -> its Chinese (translated, not fuzzy)."""
+    path = dictionary_po()
+    if not path.exists():
+        return {}
+    with path.open("rb") as fh:
+        catalog = read_po(fh, locale="zh")
+    return {m.id: m.string for m in catalog if m.id and not m.fuzzy and m.string and m.string.strip()}
+
+
+def dictionary_problems() -> list[str]:
+    """One line per dictionary text without its Chinese."""
+    rel, have = _rel(dictionary_po()), dictionary_translations()
+    return [f"{rel}: untranslated: {m.id!r}" for m in dictionary_messages() if m.id and m.id not in have]

@@ -101,12 +101,23 @@
     config.axisTemporal = Object.assign({ labelFlush: true }, config.axisTemporal);
     // Legend symbols that no colour encodes (the shape legends) are black by default: unseen on dark.
     if (dark) config.legend = Object.assign({}, config.legend, { symbolFillColor: "#d8d8d8", symbolStrokeColor: "#d8d8d8" });
+    if (dark) quietUnknown(spec);
     if (width > 0 && width < NARROW) {
       // Narrow screens: axis labels may take 55% of the width (the data table has them whole), legends
       // list their entries downwards, and an x axis title ends at the axis's end instead of running off.
       var limit = Math.round(width * 0.55);
       limitLabels(spec, limit, width - limit);
       fitCellText(spec, spec.data, width - limit, font);
+      // The figures written beside a range chart's rows need more room than a phone leaves: there they
+      // are in the tooltip and the data table.
+      if (Array.isArray(spec.layer)) spec.layer = spec.layer.filter(function (l) {
+        return !(l.encoding && l.encoding.text && l.encoding.text.field === "figure");
+      });
+      var compact = spec.usermeta && spec.usermeta.compactDomain;
+      if (compact && Array.isArray(spec.layer)) spec.layer.forEach(function (l) {
+        var x = l.encoding && l.encoding.x;
+        if (x && x.scale && Array.isArray(x.scale.domain)) x.scale.domain = compact;
+      });
       config.axis = Object.assign({}, config.axis, { labelLimit: Math.min(limit, (config.axis || {}).labelLimit || limit) });
       config.axisX = Object.assign({ titleAnchor: "end" }, config.axisX);
       spec.padding = { top: 5, left: 5, bottom: 5, right: 20 };   // room for half of the last x label
@@ -115,6 +126,26 @@
         direction: "vertical", labelLimit: width - limit - 45, titleLimit: width - limit - 25 });
     }
     return spec;
+  }
+
+  // Matrix charts draw an unknown cell light grey between white borders: on the dark palette that grey is
+  // the brightest thing on the page. There it is a dark grey, quieter than the platforms' colours, and the
+  // borders are the page's own background.
+  var UNKNOWN_LIGHT = "#e0e0e0", UNKNOWN_DARK = "#3c404c", SLATE_BG = "#1e2029";
+  function quietUnknown(node) {
+    if (!node || typeof node !== "object") return;
+    if (Array.isArray(node)) { node.forEach(quietUnknown); return; }
+    if (node.mark && typeof node.mark === "object" && node.mark.type === "rect" && /^#fff(fff)?$/i.test(node.mark.stroke || "")) {
+      node.mark.stroke = SLATE_BG;
+    }
+    if (node.mark && typeof node.mark === "object" && node.mark.type === "text" && node.mark.color === "#333333") {
+      node.mark.color = "#d8d8d8";  // labels beside bars, dark grey on the light palette
+    }
+    var range = node.scale && node.scale.range;
+    if (Array.isArray(range)) {
+      node.scale.range = range.map(function (c) { return typeof c === "string" && c.toLowerCase() === UNKNOWN_LIGHT ? UNKNOWN_DARK : c; });
+    }
+    Object.keys(node).forEach(function (k) { if (k !== "data" && k !== "datasets") quietUnknown(node[k]); });
   }
 
   function limitLabels(node, limit, plotWidth) {
@@ -323,6 +354,12 @@
       tr.appendChild(cell(r.release, r.release_sort === null ? "bf-nd" : ""));
       tr.setAttribute("data-id", r.id);
       frag.appendChild(tr);
+    });
+    // Each cell carries its column's name (a phone shows a row as a card of labelled cells: briefing.css).
+    var sep = this.root.getAttribute("data-sep") || ": ";
+    var heads = Array.prototype.map.call(this.table.querySelectorAll("thead th"), function (th) { return th.textContent.replace(/[▲▼\s]+$/, ""); });
+    Array.prototype.forEach.call(frag.querySelectorAll("tr"), function (tr) {
+      Array.prototype.forEach.call(tr.children, function (td, i) { if (i > 0 && heads[i]) td.setAttribute("data-label", heads[i] + sep); });
     });
     this.tbody.textContent = "";
     this.tbody.appendChild(frag);
