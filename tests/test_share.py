@@ -12,6 +12,7 @@ import pytest
 
 from conftest import ROOT, build_into
 from generator.outputs import cite, share
+from generator.outputs.edition import edition_date
 from generator.model.validate import load_dataset
 
 EVIL = "<script>alert(1)</script>\"'&"
@@ -134,8 +135,8 @@ def test_methodology_cites_the_dataset_and_the_article(site, dataset):
     assert f"晓艳. {s.title}[EB/OL]. (2022-06-03)[{s.accessed}]. {s.original_url}." in page
     assert s.title.endswith("？")  # APA adds no period after a title's own question mark
     assert f"晓艳. (2022, June 3). {s.title} 雷报Pro/36氪. {s.original_url}" in page
-    day = share.edition_date(dataset)
-    assert f"数字藏品平台对比简报. 数字藏品平台对比数据集[DS/OL]. ({day})[{day}]." in page
+    # Published on the edition's date; accessed on the data's (until the reader's browser puts today's in).
+    assert f"数字藏品平台对比简报. 数字藏品平台对比数据集[DS/OL]. ({edition_date()})[{share.data_date(dataset)}]." in page
     assert '"type": "dataset"' in page and "@dataset{briefing-zh-dataset," in page
 
 
@@ -146,7 +147,7 @@ def test_every_generated_page_offers_its_citation(site):
         for fmt in ("gbt", "apa", "bibtex", "csl"):
             assert f'id="cite-page-{fmt}"' in text, md
     page = html.unescape((site.site / "en" / "timeline" / "index.html").read_text(encoding="utf-8"))
-    assert ("Digital Collectibles Platforms Compared. Timeline[EB/OL]. (2026-11-26)[2026-11-26]. "
+    assert ("Digital Collectibles Platforms Compared. Timeline[EB/OL]. (2026-12-10)[2026-11-26]. "
             "http://127.0.0.1:8000/en/timeline/.") in page
 
 

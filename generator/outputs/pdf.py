@@ -18,11 +18,12 @@ import re
 import sys
 import time
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 from urllib.request import url2pathname
 from xml.etree import ElementTree as ET
+
+from generator.outputs.edition import edition_date  # noqa: F401 - the PDF's date is the edition's
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 STYLESHEET = ROOT / "templates" / "print" / "briefing-pdf.css"
@@ -52,13 +53,6 @@ DROP_TAGS = {"script", "style", "button", "input", "select", "form", "noscript",
 
 class PdfError(Exception):
     """The PDF of an edition cannot be made."""
-
-
-def edition_date() -> str:
-    """The edition's date as MkDocs dates the build: SOURCE_DATE_EPOCH when set (make sets the last commit's)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    stamp = int(epoch) if epoch and epoch.isdigit() else int(time.time())
-    return datetime.fromtimestamp(stamp, timezone.utc).strftime("%Y-%m-%d")
 
 
 SVG_PAD = 24  # px each side of a chart's SVG, for labels that come out wider than they were measured

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.outputs import cite
+from generator.outputs.edition import edition_date
 
 SITE_NAMES = {"zh": "数字藏品平台对比简报", "en": "Digital Collectibles Platforms Compared"}
 SITE_URL_DEFAULTS = {"zh": ("SITE_URL", "http://127.0.0.1:8000/"), "en": ("SITE_URL_EN", "http://127.0.0.1:8000/en/")}
@@ -41,8 +42,10 @@ def site_url(lang: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-def edition_date(ds: Any) -> str:
-    """The date the data stands at: the latest date a source was read (YYYY-MM-DD)."""
+def data_date(ds: Any) -> str:
+    """The date the data stands at: the latest date a source was read (YYYY-MM-DD). A citation's access date
+    until the reader's browser puts today's in its place (briefing.js); the publication date is the edition's
+    (generator/outputs/edition.py)."""
     return max(str(s.accessed) for s in ds.sources)
 
 
@@ -87,19 +90,19 @@ def description(body: str, lang: str, limit: int | None = None) -> str:
     return ""
 
 
-def page_work(lang: str, page_url: str, title: str, ds: Any) -> cite.Work:
-    """The citation of one page of the briefing (the site is its group author)."""
+def page_work(lang: str, page_url: str, title: str, ds: Any, published: str | None = None) -> cite.Work:
+    """The citation of one page of the briefing (the site is its group author), published on the edition's date."""
     key = "briefing-" + lang + ("-" + re.sub(r"[^a-z0-9]+", "-", page_url.lower()).strip("-") if page_url else "-home")
-    return cite.Work(key, "webpage", title, (cite.Author(literal=SITE_NAMES[lang]),), accessed=edition_date(ds),
-                     published=edition_date(ds), url=site_url(lang) + page_url, site=SITE_NAMES[lang], lang=lang,
+    return cite.Work(key, "webpage", title, (cite.Author(literal=SITE_NAMES[lang]),), accessed=data_date(ds),
+                     published=published or edition_date(), url=site_url(lang) + page_url, site=SITE_NAMES[lang], lang=lang,
                      changes=True)
 
 
-def dataset_work(lang: str, ds: Any) -> cite.Work:
+def dataset_work(lang: str, ds: Any, published: str | None = None) -> cite.Work:
     """The citation of the dataset (its Data Package on the methodology page)."""
     title = "数字藏品平台对比数据集" if lang == "zh" else "Digital collectibles platforms dataset"
     return cite.Work(f"briefing-{lang}-dataset", "dataset", title, (cite.Author(literal=SITE_NAMES[lang]),),
-                     accessed=edition_date(ds), published=edition_date(ds),
+                     accessed=data_date(ds), published=published or edition_date(),
                      url=site_url(lang) + "assets/generated/data/datapackage.json", publisher=SITE_NAMES[lang],
                      lang=lang, changes=True)
 
@@ -129,11 +132,13 @@ def citation_tags(work: cite.Work) -> dict[str, str]:
 
 def finish_page(env: Any, body: str, page: Any, lang: str, ds: Any, title: str) -> tuple[str, dict]:
     """The page with its "cite this page" block, and the front matter fields for the theme override."""
-    work = page_work(lang, page.url, html.unescape(title), ds)
+    # The edition's date, found once per edition (render_edition puts it in the environment).
+    published = env.globals.get("edition_date") or edition_date()
+    work = page_work(lang, page.url, html.unescape(title), ds, published)
     name = share_name(page) or "home"
     formats = cite.formats(work)
     if page.title_key == "methodology":
-        block = _cite_block(env, lang, work, formats, dataset=_cite_view(dataset_work(lang, ds)),
+        block = _cite_block(env, lang, work, formats, dataset=_cite_view(dataset_work(lang, ds, published)),
                             sources=[dict(_cite_view(source_work(lang, s)), label=s.title if lang == "zh" else s.title_en)
                                      for s in ds.sources])
     else:

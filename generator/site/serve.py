@@ -136,7 +136,9 @@ def serve(data: Path, content: Path, port: int = 8000, interval: float = 0.2) ->
     problems, _ = regen.run()
     for line in problems:
         print(line, file=sys.stderr)
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    from generator.outputs.edition import site_env
+
+    env = site_env(dict(os.environ, NO_MKDOCS_2_WARNING="1"))  # the edition's date in the footer, as built
     mkdocs = str(Path(sys.executable).parent / "mkdocs")
     servers = []
     for i, (lang, config) in enumerate(CONFIGS.items()):

@@ -78,11 +78,12 @@ def build_site(builder: str = "mkdocs", quiet: bool = False, content: Path = DEF
     import shutil
     import tempfile
 
-    from generator.outputs.pdf import edition_date, write_pdfs
+    from generator.outputs.edition import site_env
+    from generator.outputs.pdf import write_pdfs
 
-    # The date printed pages show (overrides/partials/actions.html) is the PDF's, under either builder; quoted,
-    # as !ENV reads the value as YAML (a bare date would become a date, which Zensical's config refuses).
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", BRIEFING_EDITION_DATE=f"'{edition_date()}'")
+    # The edition's date for the footer and printed pages (overrides/partials/), the same as the PDF's and the
+    # citations' (generator/outputs/edition.py), under either builder; MkDocs' sitemap dates follow it too.
+    env = site_env(dict(os.environ, NO_MKDOCS_2_WARNING="1"))
     # The English edition lives at SITE_URL/en/ (mkdocs.en.yml reads SITE_URL_EN, as YAML cannot join strings).
     if env.get("SITE_URL") and not env.get("SITE_URL_EN"):
         env["SITE_URL_EN"] = env["SITE_URL"].rstrip("/") + "/en/"
