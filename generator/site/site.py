@@ -45,17 +45,23 @@ def config_for(config: Path, content: Path, site: Path) -> Path:
     return out
 
 
+ZENSICAL_PLUGINS = "plugins:\n  - search:\n      enabled: false"
+
+
 def zensical_config_for(config: Path, content: Path, site: Path) -> Path:
-    """The edition's config for Zensical, pointed at another content and site folder.
+    """The edition's config for Zensical (its own search off), pointed at the content and site folders.
 
     Zensical (0.0.73) takes the config file's folder as the project root, refuses a docs_dir or site_dir
     outside it, and panics on absolute ones: the copy goes into the folder that holds both, with paths
     relative to it.
     """
     content, site = Path(content).resolve(), Path(site).resolve()
-    if content == DEFAULT_CONTENT.resolve() and site == DEFAULT_SITE.resolve():
-        return config
     text = config_for(config, content, site).read_text(encoding="utf-8")
+    # Zensical turns its own search on when a config names no search plugin (MkDocs' `plugins: []` means none):
+    # its button would sit in the header beside our Pagefind box (overrides/partials/search.html).
+    text, found = re.subn(r"(?m)^plugins: \[\]$", ZENSICAL_PLUGINS, text)
+    if not found:
+        raise ValueError(f"{config}: expected `plugins: []` (the theme's search stays off; Pagefind indexes the site)")
     folder = Path(os.path.commonpath([content, site]))
     if folder == Path(folder.anchor):
         raise ValueError(f"Zensical needs {content} and {site} in one folder below the file system's root")
