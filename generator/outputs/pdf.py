@@ -224,6 +224,34 @@ def _prune(parent: ET.Element) -> None:
             _prune(child)
 
 
+# The citation formats a printed page keeps: the two a reader copies by hand. BibTeX and CSL-JSON are for
+# reference managers (a click away on the site); set in the PDF they ran off the page's right edge.
+PRINT_CITE_FORMATS = {"gbt", "apa"}
+
+
+def _print_citations(section: ET.Element) -> None:
+    """Citations as the PDF prints them: no "cite this page" box on each page (it cites the web page, and
+    took most of a PDF page each time), and the dataset's and the sources' on the methodology page in GB/T
+    7714 and APA only, under their headings (the box's summary, which names all four formats, dropped)."""
+    for parent in list(section.iter()):
+        for child in list(parent):
+            if child.get("id") == "cite-this-page":
+                siblings = list(parent)
+                before = siblings[siblings.index(child) - 1] if siblings.index(child) else None
+                if child.tail and child.tail.strip():  # the text after it stays (ElementTree keeps it in .tail)
+                    if before is not None:
+                        before.tail = (before.tail or "") + child.tail
+                    else:
+                        parent.text = (parent.text or "") + child.tail
+                parent.remove(child)
+            elif child.tag == "summary" and "bf-cite-box" in _classes(parent):
+                parent.remove(child)
+            elif "bf-cite-format" in _classes(child):
+                pre = child.find("pre")
+                if pre is not None and pre.get("data-cite-format") not in PRINT_CITE_FORMATS:
+                    parent.remove(child)
+
+
 def _cut_long(section: ET.Element, ed: Edition, page_url: str) -> set[str]:
     """Cut tables and lists longer than the caps, with a line saying where the rest is; the ids cut."""
     labels = LABELS[ed.lang]
@@ -260,6 +288,7 @@ def page_section(ed: Edition, page_url: str, included: dict[str, str]) -> ET.Ele
     section.text = article.text
     section.extend(list(article))
     _prune(section)
+    _print_citations(section)
     # The methodology page is kept whole: its corrections log and dictionary do not grow with the data.
     cut = set() if page_url in UNCUT else _cut_long(section, ed, page_url)
     page_dir = file.parent

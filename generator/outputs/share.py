@@ -28,6 +28,7 @@ SHARE_DIR = "assets/generated/share"
 CARD_W, CARD_H = 1200, 630
 CJK_FONT_DIRS = ("/usr/share/fonts/opentype/noto",)
 CARD_FONT = "Noto Sans CJK SC"
+CARD_TEXT_BOTTOM = 448  # the lowest baseline of the title, figure and note: the platform legend starts at 474
 # Pages people share (Page.title_key); platform pages are "platform:<id>".
 SHARED_PAGES = ("home", "comparisons", "methodology")
 
@@ -78,7 +79,7 @@ def description(body: str, lang: str, limit: int | None = None) -> str:
         block = block.strip()
         if not block or block[0] in "#|<{-*>!" or block.startswith("<!--"):
             continue
-        text = _plain(block)
+        text = re.sub(r"^\d+\.\s+", "", _plain(block))  # a numbered finding: its text, not its number
         if len(text) < 8:
             continue
         if len(text) <= limit:
@@ -238,12 +239,17 @@ def _width(text: str, size: float) -> float:
     return sum(size if ord(c) > 0x2E7F else size * (0.3 if c == " " else 0.58) for c in text)
 
 
+NO_LINE_START = set("，。、；：！？）》」』”’,.;:!?)")
+
+
 def wrap(text: str, size: float, width: float, lines: int) -> list[str]:
     """Lines of at most width px: breaks between words, or anywhere in CJK text; the last cut with '…'."""
     tokens = re.findall(r"[\u2e80-\uffff]|[^\s\u2e80-\uffff]+|\s+", text)
     out, line = [], ""
     for tok in tokens:
-        if line and _width(line + tok, size) > width:
+        if line and tok in NO_LINE_START:  # ，。）” never begin a line (中文排版): kept on the line before
+            line += tok
+        elif line and _width(line + tok, size) > width:
             out.append(line.rstrip())
             line = "" if tok.isspace() else tok
         else:
@@ -276,14 +282,21 @@ def card_svg(lang: str, title: str, figure: str, colours: list[tuple[str, str]],
     for line in wrap(title, size, 1040, 3):
         parts.append(f'<text x="80" y="{y}" {font} font-size="{size}" font-weight="700" fill="#15172a">{e(line)}</text>')
         y += int(size * 1.3)
+    # The figure and the note take the lines left above the platform legend (its squares start at y=474):
+    # a two-line figure left the note no room, and the note ran into the legend.
     if figure:
-        for line in wrap(figure, 40, 1040, 2):
-            parts.append(f'<text x="80" y="{y + 20}" {font} font-size="40" font-weight="700" fill="{e(accent)}">{e(line)}</text>')
+        room = max(1, min(2, (CARD_TEXT_BOTTOM - (y + 20)) // 54 + 1))
+        fsize = 40 if len(wrap(figure, 40, 1040, 9)) <= room else 32  # smaller rather than cut
+        for line in wrap(figure, fsize, 1040, room):
+            parts.append(f'<text x="80" y="{y + 20}" {font} font-size="{fsize}" font-weight="700" fill="{e(accent)}">{e(line)}</text>')
             y += 54
     if note:
-        for line in wrap(note, 32 if not figure else 28, 1040, 2):
-            parts.append(f'<text x="80" y="{y + 10}" {font} font-size="32" fill="#3b3f55">{e(line)}</text>')
-            y += 44
+        size = 32 if not figure else 28  # the size the note is wrapped for is the size it is set in
+        step = int(size * 1.375)
+        room = min(2, (CARD_TEXT_BOTTOM - (y + 10)) // step + 1) if y + 10 <= CARD_TEXT_BOTTOM else 0
+        for line in wrap(note, size, 1040, room) if room > 0 else ():
+            parts.append(f'<text x="80" y="{y + 10}" {font} font-size="{size}" fill="#3b3f55">{e(line)}</text>')
+            y += step
     x = 80.0
     for name, colour in colours:
         parts.append(f'<rect x="{x:.1f}" y="474" width="26" height="26" rx="4" fill="{e(colour)}"/>')
