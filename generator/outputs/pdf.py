@@ -51,6 +51,13 @@ DROP_CLASSES = {"headerlink", "md-content__button", "bf-print-meta", "bf-chart-d
 DROP_TAGS = {"script", "style", "button", "input", "select", "form", "noscript", "template", "iframe"}
 
 
+# Tagged PDF (WeasyPrint's pdf_tags): a structure tree of headings, paragraphs, lists, tables with their
+# header cells, figures with captions and links, in reading order, for screen readers and reflow. Measured on
+# the seed data: about as fast (5-8 s an edition either way on a shared machine) and 25-40% larger (0.8 ->
+# 1.0-1.1 MB). Not PDF/UA (pdf_variant="pdf/ua-1"), which we have not checked the PDF against.
+PDF_OPTIONS = {"pdf_tags": True}
+
+
 class PdfError(Exception):
     """The PDF of an edition cannot be made."""
 
@@ -360,7 +367,7 @@ def write_pdf(site: Path, lang: str, out: Path | None = None) -> Path:
     tmp = target.with_name(f".{target.name}.tmp")
     try:
         HTML(string=html, base_url=ed.root.resolve().as_uri() + "/", url_fetcher=fetcher).write_pdf(
-            tmp, stylesheets=[CSS(filename=str(STYLESHEET), url_fetcher=fetcher)])
+            tmp, stylesheets=[CSS(filename=str(STYLESHEET), url_fetcher=fetcher)], **PDF_OPTIONS)
     except BaseException as exc:
         tmp.unlink(missing_ok=True)
         if fetcher.refused:
