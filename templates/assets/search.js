@@ -243,6 +243,7 @@
     if (!el) return;
     var nav = document.querySelector(".md-header__inner");
     if (nav && !nav.contains(el)) nav.insertBefore(el, nav.querySelector(".md-header__source"));
+    if (el.hasAttribute("data-bf-preview")) { el.hidden = false; return; }  // make serve: a note, no index to search
     bind(el);
   }
 
