@@ -137,7 +137,8 @@ def test_wrapped_lines_never_begin_with_closing_punctuation():
 
 
 def test_a_numbered_finding_is_described_without_its_number():
-    assert share.description("# 标题\n\n1. **赠品还是商品。** 灵稀主要把数字藏品当作赠品。\n", "zh") == "赠品还是商品。 灵稀主要把数字藏品当作赠品。"
+    body = "# 标题\n\n1. **赠品还是商品。** 灵稀主要把数字藏品当作赠品。\n2. **价格。** 第二条。\n"
+    assert share.description(body, "zh") == "赠品还是商品。 灵稀主要把数字藏品当作赠品。"
 
 
 def test_chart_page_shows_the_chart_alone_with_relative_paths(site):

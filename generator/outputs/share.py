@@ -79,7 +79,8 @@ def description(body: str, lang: str, limit: int | None = None) -> str:
         block = block.strip()
         if not block or block[0] in "#|<{-*>!" or block.startswith("<!--"):
             continue
-        text = re.sub(r"^\d+\.\s+", "", _plain(block))  # a numbered finding: its text, not its number
+        # A numbered list (the front page's findings): the first item's text, without its number.
+        text = _plain(re.sub(r"^\d+\.\s+", "", re.split(r"\n(?=\d+\.\s)", block)[0]))
         if len(text) < 8:
             continue
         if len(text) <= limit:
