@@ -12,7 +12,6 @@ WeasyPrint's url_fetcher serves files of the built site and of templates/print/ 
 from __future__ import annotations
 
 import mimetypes
-import os
 import posixpath
 import re
 import sys
@@ -23,7 +22,7 @@ from urllib.parse import unquote, urljoin, urlsplit
 from urllib.request import url2pathname
 from xml.etree import ElementTree as ET
 
-from generator.outputs.edition import edition_date  # noqa: F401 - the PDF's date is the edition's
+from generator.outputs.edition import edition_date  # the PDF's date is the edition's (pdf.edition_date in tests)
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 STYLESHEET = ROOT / "templates" / "print" / "briefing-pdf.css"

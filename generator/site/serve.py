@@ -113,8 +113,9 @@ class Regeneration:
     """Regenerate content/ from data/: on success every changed file is written and the banner cleared; on a
     data error only the status files change (the last good pages stay)."""
 
-    def __init__(self, data: Path, content: Path, display: str = "data", static: bool = True):
+    def __init__(self, data: Path, content: Path, display: str = "data", static: bool = True, preview: bool = False):
         self.data, self.content, self.display, self.static = Path(data), Path(content), display, static
+        self.preview = preview  # chart pages with a note for their PDF link (preview_files), as `make serve` shows them
         self.known: dict[str, Any] = {}  # what write_all wrote or found last time, so it need not read it again
 
     def run(self) -> tuple[list[str], WriteReport | None]:
@@ -129,7 +130,8 @@ class Regeneration:
             return self._fail([str(p) for p in exc.problems])
         except BuildError as exc:
             return self._fail(str(exc).splitlines())
-        files = preview_files(files)
+        if self.preview:
+            files = preview_files(files)
         files.update(serve_files([]))
         try:
             report = write_all(self.content, files, known=self.known)
@@ -150,7 +152,7 @@ def serve(data: Path, content: Path, port: int = 8000, interval: float = 0.2) ->
     import signal
 
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))  # stop the servers too
-    regen = Regeneration(data, content)
+    regen = Regeneration(data, content, preview=True)
     problems, _ = regen.run()
     for line in problems:
         print(line, file=sys.stderr)
