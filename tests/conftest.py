@@ -15,6 +15,13 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+# The edition's date is the last commit's (generator/outputs/edition.py, through SOURCE_DATE_EPOCH, which
+# `make` sets): the suite builds the edition of one fixed day instead, so that the golden pages, which cite
+# it, do not change with every commit. 1796860800 is 2026-12-10 00:00 UTC, after the data's access dates.
+TEST_EDITION_EPOCH = "1796860800"
+TEST_EDITION_DATE = "2026-12-10"
+os.environ["SOURCE_DATE_EPOCH"] = TEST_EDITION_EPOCH
+
 from generator.pages.build import generate  # noqa: E402
 from generator.site.site import build_site  # noqa: E402
 from generator.model.validate import load_dataset  # noqa: E402

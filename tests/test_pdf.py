@@ -107,6 +107,17 @@ def test_charts_are_vector_with_their_text(edition):
             assert _norm(title) in everything, f"{svg.name}: axis title {title!r} not in the PDF's text"
 
 
+def test_the_pdf_is_tagged_with_its_structure(edition):
+    """Tagged PDF: marked content and a structure tree with the document's headings, lists, tables, figures."""
+    _lang, _root, path, reader, *_ = edition
+    catalog = reader.trailer["/Root"]
+    assert catalog["/MarkInfo"]["/Marked"] is True or catalog["/MarkInfo"]["/Marked"] == True  # noqa: E712
+    assert "/StructTreeRoot" in catalog
+    out = subprocess.run(["pdfinfo", "-struct", str(path)], capture_output=True, text=True, check=True).stdout
+    kinds = {line.split()[0].rstrip(":") for line in out.splitlines() if line.strip()}
+    assert {"Document", "H1", "H2", "P", "L", "LI", "Table", "TH", "TD", "Figure", "Link"} <= kinds, kinds
+
+
 def test_every_page_has_its_number_the_address_and_the_date(edition):
     lang, _root, _path, reader, texts, url = edition
     n = len(reader.pages)

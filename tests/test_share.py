@@ -12,6 +12,7 @@ import pytest
 
 from conftest import ROOT, build_into
 from generator.outputs import cite, share
+from generator.outputs.edition import edition_date
 from generator.model.validate import load_dataset
 
 EVIL = "<script>alert(1)</script>\"'&"
@@ -106,6 +107,40 @@ def test_share_card_has_title_key_figure_colours_and_source():
     assert share.wrap("aaaa bbbb cccc", 10, 40, 2) == ["aaaa", "bbbb…"]
 
 
+def _card_lines(svg: str) -> list[tuple[float, float, str]]:
+    """(baseline y, font size, text) of every line of text of a card."""
+    return [(float(y), float(size), html.unescape(text)) for y, size, text in
+            re.findall(r'<text x="[\d.]+" y="([\d.]+)"[^>]* font-size="([\d.]+)"[^>]*>([^<]*)</text>', svg)]
+
+
+@pytest.mark.parametrize("lang,title,figure,note", [
+    ("en", "Xiaohongshu · STEP INTO R-SPACE", "Edition size (collectibles sold with physical goods): tens or "
+     "hundreds of copies (our reading: about 10–999)", "The most common edition size of the collectibles sold."),
+    ("zh", "京东灵稀、天猫数字藏品主要随实物商品赠送数字藏品，小红书 STEP INTO R-SPACE 则反过来，搭配实物时是买藏品送实物。",
+     "3 个平台，11 条藏品记录，28 个合作方", "赠品还是商品。灵稀、天猫数字藏品主要把数字藏品当作实物商品的赠品：随指定商品赠送，"
+     "或订单满额后获赠、抽取，但灵稀也有直接出售的藏品。"),
+])
+def test_share_card_text_stays_above_the_legend_and_inside_the_card(lang, title, figure, note):
+    """The title, figure and note never reach the platform legend, and no line is wider than the card allows."""
+    svg = share.card_svg(lang, title, figure, [("京东", "#e4393c"), ("天猫", "#0a6ebd")], "来源：雷报Pro", note)
+    lines = _card_lines(svg)
+    body = [(y, size, text) for y, size, text in lines if 100 < y < 470]
+    assert body and all(y <= share.CARD_TEXT_BOTTOM for y, _size, _text in body), body
+    for _y, size, text in body:
+        assert share._width(text, size) <= 1040 + size, text  # a closing mark may hang past the measure
+    assert any(figure[:6] in text for _y, _s, text in body), "the key figure is shown"
+
+
+def test_wrapped_lines_never_begin_with_closing_punctuation():
+    lines = share.wrap("原文“近超百个”前后矛盾（“近”与“超”），故记为约100。", 28, 28 * 18, 3)
+    assert len(lines) > 1 and not any(line[0] in share.NO_LINE_START for line in lines), lines
+
+
+def test_a_numbered_finding_is_described_without_its_number():
+    body = "# 标题\n\n1. **赠品还是商品。** 灵稀主要把数字藏品当作赠品。\n2. **价格。** 第二条。\n"
+    assert share.description(body, "zh") == "赠品还是商品。 灵稀主要把数字藏品当作赠品。"
+
+
 def test_chart_page_shows_the_chart_alone_with_relative_paths(site):
     page = (site.site / "charts" / "edition" / "index.html").read_text(encoding="utf-8")
     assert '<h1 class="bf-embed-title">各平台藏品发行量</h1>' in page
@@ -134,8 +169,8 @@ def test_methodology_cites_the_dataset_and_the_article(site, dataset):
     assert f"晓艳. {s.title}[EB/OL]. (2022-06-03)[{s.accessed}]. {s.original_url}." in page
     assert s.title.endswith("？")  # APA adds no period after a title's own question mark
     assert f"晓艳. (2022, June 3). {s.title} 雷报Pro/36氪. {s.original_url}" in page
-    day = share.edition_date(dataset)
-    assert f"数字藏品平台对比简报. 数字藏品平台对比数据集[DS/OL]. ({day})[{day}]." in page
+    # Published on the edition's date; accessed on the data's (until the reader's browser puts today's in).
+    assert f"数字藏品平台对比简报. 数字藏品平台对比数据集[DS/OL]. ({edition_date()})[{share.data_date(dataset)}]." in page
     assert '"type": "dataset"' in page and "@dataset{briefing-zh-dataset," in page
 
 
@@ -146,7 +181,7 @@ def test_every_generated_page_offers_its_citation(site):
         for fmt in ("gbt", "apa", "bibtex", "csl"):
             assert f'id="cite-page-{fmt}"' in text, md
     page = html.unescape((site.site / "en" / "timeline" / "index.html").read_text(encoding="utf-8"))
-    assert ("Digital Collectibles Platforms Compared. Timeline[EB/OL]. (2026-11-26)[2026-11-26]. "
+    assert ("Digital Collectibles Platforms Compared. Timeline[EB/OL]. (2026-12-10)[2026-11-26]. "
             "http://127.0.0.1:8000/en/timeline/.") in page
 
 

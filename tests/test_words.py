@@ -90,5 +90,6 @@ def test_every_page_s_footer_names_publisher_date_licence_repository_and_the_rep
         footer = footer[:footer.index("</div>")]
         for word in words:
             assert word in footer, (rel, word)
-        assert re.search(r"(本版日期|Edition of) \d{4}-\d{2}-\d{2}</p>", footer), (rel, footer[:300])
+        date = re.search(r'(本版日期|Edition of) <time datetime="(\d{4}-\d{2}-\d{2})">(\d{4}-\d{2}-\d{2})</time></p>', footer)
+        assert date and date.group(2) == date.group(3), (rel, footer[:300])
         assert 'href="' in footer, rel  # the repository, or the corrections log while it is not public

@@ -263,6 +263,7 @@ def share_figures(data: Path, work: Path) -> dict[str, float]:
     """What sharing and citing cost at this size, in this process: the share images and chart pages of both
     editions with an empty image cache and a filled one, and the "cite this page" blocks of every page."""
     from generator.model.validate import load_dataset
+    from generator.outputs.edition import edition_date
     from generator.outputs.share import ShareImages, edition_files, finish_page
     from generator.pages.build import _charts
     from generator.pages.context import indexes, source_line_factory
@@ -285,6 +286,7 @@ def share_figures(data: Path, work: Path) -> dict[str, float]:
     for lang, (trans, *_rest) in editions.items():
         env = environment()
         env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
+        env.globals["edition_date"] = edition_date()  # as render_edition sets it
         for page in pages:
             finish_page(env, "# t\n\nx\n", page, lang, ds, page.title_key)
     out["cite_blocks_seconds"] = round(time.perf_counter() - started, 2)

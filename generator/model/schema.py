@@ -17,7 +17,7 @@ def schemas() -> dict[str, str]:
         schema = {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "title": f"data/{filename}",
-            "description": doc + " Exported from generator/model.py by `python -m generator schema`; do not edit.",
+            "description": doc + " Exported from generator/model/records.py by `python -m generator schema`; do not edit.",
             **schema,
         }
         out[f"{kind}.schema.json"] = json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

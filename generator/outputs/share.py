@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from generator.outputs import cite
+from generator.outputs.edition import edition_date
 
 SITE_NAMES = {"zh": "数字藏品平台对比简报", "en": "Digital Collectibles Platforms Compared"}
 SITE_URL_DEFAULTS = {"zh": ("SITE_URL", "http://127.0.0.1:8000/"), "en": ("SITE_URL_EN", "http://127.0.0.1:8000/en/")}
@@ -27,6 +28,7 @@ SHARE_DIR = "assets/generated/share"
 CARD_W, CARD_H = 1200, 630
 CJK_FONT_DIRS = ("/usr/share/fonts/opentype/noto",)
 CARD_FONT = "Noto Sans CJK SC"
+CARD_TEXT_BOTTOM = 448  # the lowest baseline of the title, figure and note: the platform legend starts at 474
 # Pages people share (Page.title_key); platform pages are "platform:<id>".
 SHARED_PAGES = ("home", "comparisons", "methodology")
 
@@ -41,8 +43,10 @@ def site_url(lang: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-def edition_date(ds: Any) -> str:
-    """The date the data stands at: the latest date a source was read (YYYY-MM-DD)."""
+def data_date(ds: Any) -> str:
+    """The date the data stands at: the latest date a source was read (YYYY-MM-DD). A citation's access date
+    until the reader's browser puts today's in its place (briefing.js); the publication date is the edition's
+    (generator/outputs/edition.py)."""
     return max(str(s.accessed) for s in ds.sources)
 
 
@@ -75,7 +79,8 @@ def description(body: str, lang: str, limit: int | None = None) -> str:
         block = block.strip()
         if not block or block[0] in "#|<{-*>!" or block.startswith("<!--"):
             continue
-        text = _plain(block)
+        # A numbered list (the front page's findings): the first item's text, without its number.
+        text = _plain(re.sub(r"^\d+\.\s+", "", re.split(r"\n(?=\d+\.\s)", block)[0]))
         if len(text) < 8:
             continue
         if len(text) <= limit:
@@ -87,19 +92,19 @@ def description(body: str, lang: str, limit: int | None = None) -> str:
     return ""
 
 
-def page_work(lang: str, page_url: str, title: str, ds: Any) -> cite.Work:
-    """The citation of one page of the briefing (the site is its group author)."""
+def page_work(lang: str, page_url: str, title: str, ds: Any, published: str | None = None) -> cite.Work:
+    """The citation of one page of the briefing (the site is its group author), published on the edition's date."""
     key = "briefing-" + lang + ("-" + re.sub(r"[^a-z0-9]+", "-", page_url.lower()).strip("-") if page_url else "-home")
-    return cite.Work(key, "webpage", title, (cite.Author(literal=SITE_NAMES[lang]),), accessed=edition_date(ds),
-                     published=edition_date(ds), url=site_url(lang) + page_url, site=SITE_NAMES[lang], lang=lang,
+    return cite.Work(key, "webpage", title, (cite.Author(literal=SITE_NAMES[lang]),), accessed=data_date(ds),
+                     published=published or edition_date(), url=site_url(lang) + page_url, site=SITE_NAMES[lang], lang=lang,
                      changes=True)
 
 
-def dataset_work(lang: str, ds: Any) -> cite.Work:
+def dataset_work(lang: str, ds: Any, published: str | None = None) -> cite.Work:
     """The citation of the dataset (its Data Package on the methodology page)."""
     title = "数字藏品平台对比数据集" if lang == "zh" else "Digital collectibles platforms dataset"
     return cite.Work(f"briefing-{lang}-dataset", "dataset", title, (cite.Author(literal=SITE_NAMES[lang]),),
-                     accessed=edition_date(ds), published=edition_date(ds),
+                     accessed=data_date(ds), published=published or edition_date(),
                      url=site_url(lang) + "assets/generated/data/datapackage.json", publisher=SITE_NAMES[lang],
                      lang=lang, changes=True)
 
@@ -129,11 +134,13 @@ def citation_tags(work: cite.Work) -> dict[str, str]:
 
 def finish_page(env: Any, body: str, page: Any, lang: str, ds: Any, title: str) -> tuple[str, dict]:
     """The page with its "cite this page" block, and the front matter fields for the theme override."""
-    work = page_work(lang, page.url, html.unescape(title), ds)
+    # The edition's date, found once per edition (render_edition puts it in the environment).
+    published = env.globals.get("edition_date") or edition_date()
+    work = page_work(lang, page.url, html.unescape(title), ds, published)
     name = share_name(page) or "home"
     formats = cite.formats(work)
     if page.title_key == "methodology":
-        block = _cite_block(env, lang, work, formats, dataset=_cite_view(dataset_work(lang, ds)),
+        block = _cite_block(env, lang, work, formats, dataset=_cite_view(dataset_work(lang, ds, published)),
                             sources=[dict(_cite_view(source_work(lang, s)), label=s.title if lang == "zh" else s.title_en)
                                      for s in ds.sources])
     else:
@@ -233,12 +240,17 @@ def _width(text: str, size: float) -> float:
     return sum(size if ord(c) > 0x2E7F else size * (0.3 if c == " " else 0.58) for c in text)
 
 
+NO_LINE_START = set("，。、；：！？）》」』”’,.;:!?)")
+
+
 def wrap(text: str, size: float, width: float, lines: int) -> list[str]:
     """Lines of at most width px: breaks between words, or anywhere in CJK text; the last cut with '…'."""
     tokens = re.findall(r"[\u2e80-\uffff]|[^\s\u2e80-\uffff]+|\s+", text)
     out, line = [], ""
     for tok in tokens:
-        if line and _width(line + tok, size) > width:
+        if line and tok in NO_LINE_START:  # ，。）” never begin a line (中文排版): kept on the line before
+            line += tok
+        elif line and _width(line + tok, size) > width:
             out.append(line.rstrip())
             line = "" if tok.isspace() else tok
         else:
@@ -271,14 +283,21 @@ def card_svg(lang: str, title: str, figure: str, colours: list[tuple[str, str]],
     for line in wrap(title, size, 1040, 3):
         parts.append(f'<text x="80" y="{y}" {font} font-size="{size}" font-weight="700" fill="#15172a">{e(line)}</text>')
         y += int(size * 1.3)
+    # The figure and the note take the lines left above the platform legend (its squares start at y=474):
+    # a two-line figure left the note no room, and the note ran into the legend.
     if figure:
-        for line in wrap(figure, 40, 1040, 2):
-            parts.append(f'<text x="80" y="{y + 20}" {font} font-size="40" font-weight="700" fill="{e(accent)}">{e(line)}</text>')
+        room = max(1, min(2, (CARD_TEXT_BOTTOM - (y + 20)) // 54 + 1))
+        fsize = 40 if len(wrap(figure, 40, 1040, 9)) <= room else 32  # smaller rather than cut
+        for line in wrap(figure, fsize, 1040, room):
+            parts.append(f'<text x="80" y="{y + 20}" {font} font-size="{fsize}" font-weight="700" fill="{e(accent)}">{e(line)}</text>')
             y += 54
     if note:
-        for line in wrap(note, 32 if not figure else 28, 1040, 2):
-            parts.append(f'<text x="80" y="{y + 10}" {font} font-size="32" fill="#3b3f55">{e(line)}</text>')
-            y += 44
+        size = 32 if not figure else 28  # the size the note is wrapped for is the size it is set in
+        step = int(size * 1.375)
+        room = min(2, (CARD_TEXT_BOTTOM - (y + 10)) // step + 1) if y + 10 <= CARD_TEXT_BOTTOM else 0
+        for line in wrap(note, size, 1040, room) if room > 0 else ():
+            parts.append(f'<text x="80" y="{y + 10}" {font} font-size="{size}" fill="#3b3f55">{e(line)}</text>')
+            y += step
     x = 80.0
     for name, colour in colours:
         parts.append(f'<rect x="{x:.1f}" y="474" width="26" height="26" rx="4" fill="{e(colour)}"/>')

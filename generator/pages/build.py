@@ -17,6 +17,7 @@ from generator.model.records import KINDS, Dataset
 from generator.outputs import claims
 from generator.outputs.assets import _VegaBundle
 from generator.outputs.downloads import catalogue_json, dataset_files
+from generator.outputs.edition import edition_date
 from generator.outputs.share import edition_files, embed_code, finish_page, site_url
 from generator.pages.context import KIND_LABELS, indexes, source_line_factory
 from generator.pages.i18n import LANGS, QuoteFileError, dictionary_translations, missing_quotes, translations
@@ -126,6 +127,7 @@ def render_edition(lang: str, pages: list, trans: Any, ds: Dataset, idx: dict, u
     env = environment()
     env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(site_url=site_url(lang), embed_code=embed_code)  # chart links (partials/share.md.j2)
+    env.globals["edition_date"] = edition_date()  # the citations' publication date (outputs/edition.py)
     prefix = EDITION_PREFIX[lang]
     out: dict[str, bytes] = {}
     for page in pages:

@@ -65,11 +65,28 @@ def serve_files(problems: list[str]) -> dict[str, bytes]:
     return out
 
 
+PDF_LINK = re.compile(rb'<a href="(?:\.\./)*briefing-(zh|en)\.pdf" class="bf-pdf-link" download>[^<]*</a>')
+PREVIEW_PDF = {"zh": "PDF 在构建后的网站中：make site", "en": "The PDF is in the built site: make site"}
+
+
+def preview_files(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The generated files as the preview shows them: a chart page's PDF link, which would point at a file only
+    `make site` makes, becomes a note saying so (as the theme's page actions do under extra.preview)."""
+    def note(m: re.Match) -> bytes:
+        return f'<span class="bf-pdf-preview" role="note">{PREVIEW_PDF[m.group(1).decode()]}</span>'.encode("utf-8")
+
+    return {rel: PDF_LINK.sub(note, data) if rel.endswith(".html") and "/charts/" in f"/{rel}" else data
+            for rel, data in files.items()}
+
+
 def serve_config(config: Path, content: Path) -> Path:
     """The edition's config for this content folder, with the banner script added (under .cache/configs/)."""
     text = config_for(config, content, ROOT / ".cache" / "serve-site").read_text(encoding="utf-8")
     text = re.sub(r"(?m)^strict: true$", "strict: false", text)  # MkDocs warns of every dirty build
     text = re.sub(r"(?m)^extra_javascript:\n", f"extra_javascript:\n  - {SCRIPT}\n", text, count=1)
+    # The theme shows notes where the built site has its search box and PDF link (overrides/partials/).
+    text, found = re.subn(r"(?m)^extra:\n", "extra:\n  preview: true\n", text, count=1)
+    assert found, f"{config}: no extra: block"
     text = re.sub(r"(?m)^docs_dir: (?!/)(.*)$", lambda m: f"docs_dir: {ROOT / m.group(1)}", text)
     text = re.sub(r"(?m)^site_dir: (?!/)(.*)$", lambda m: f"site_dir: {ROOT / m.group(1)}", text)
     text = re.sub(r"(?m)^(\s*-\s*|\s*\w+: )content/", lambda m: f"{m.group(1)}{Path(content).resolve()}/", text)
@@ -96,8 +113,9 @@ class Regeneration:
     """Regenerate content/ from data/: on success every changed file is written and the banner cleared; on a
     data error only the status files change (the last good pages stay)."""
 
-    def __init__(self, data: Path, content: Path, display: str = "data", static: bool = True):
+    def __init__(self, data: Path, content: Path, display: str = "data", static: bool = True, preview: bool = False):
         self.data, self.content, self.display, self.static = Path(data), Path(content), display, static
+        self.preview = preview  # chart pages with a note for their PDF link (preview_files), as `make serve` shows them
         self.known: dict[str, Any] = {}  # what write_all wrote or found last time, so it need not read it again
 
     def run(self) -> tuple[list[str], WriteReport | None]:
@@ -112,6 +130,8 @@ class Regeneration:
             return self._fail([str(p) for p in exc.problems])
         except BuildError as exc:
             return self._fail(str(exc).splitlines())
+        if self.preview:
+            files = preview_files(files)
         files.update(serve_files([]))
         try:
             report = write_all(self.content, files, known=self.known)
@@ -132,11 +152,13 @@ def serve(data: Path, content: Path, port: int = 8000, interval: float = 0.2) ->
     import signal
 
     signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt))  # stop the servers too
-    regen = Regeneration(data, content)
+    regen = Regeneration(data, content, preview=True)
     problems, _ = regen.run()
     for line in problems:
         print(line, file=sys.stderr)
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    from generator.outputs.edition import site_env
+
+    env = site_env(dict(os.environ, NO_MKDOCS_2_WARNING="1"))  # the edition's date in the footer, as built
     mkdocs = str(Path(sys.executable).parent / "mkdocs")
     servers = []
     for i, (lang, config) in enumerate(CONFIGS.items()):

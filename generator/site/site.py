@@ -45,17 +45,23 @@ def config_for(config: Path, content: Path, site: Path) -> Path:
     return out
 
 
+ZENSICAL_PLUGINS = "plugins:\n  - search:\n      enabled: false"
+
+
 def zensical_config_for(config: Path, content: Path, site: Path) -> Path:
-    """The edition's config for Zensical, pointed at another content and site folder.
+    """The edition's config for Zensical (its own search off), pointed at the content and site folders.
 
     Zensical (0.0.73) takes the config file's folder as the project root, refuses a docs_dir or site_dir
     outside it, and panics on absolute ones: the copy goes into the folder that holds both, with paths
     relative to it.
     """
     content, site = Path(content).resolve(), Path(site).resolve()
-    if content == DEFAULT_CONTENT.resolve() and site == DEFAULT_SITE.resolve():
-        return config
     text = config_for(config, content, site).read_text(encoding="utf-8")
+    # Zensical turns its own search on when a config names no search plugin (MkDocs' `plugins: []` means none):
+    # its button would sit in the header beside our Pagefind box (overrides/partials/search.html).
+    text, found = re.subn(r"(?m)^plugins: \[\]$", ZENSICAL_PLUGINS, text)
+    if not found:
+        raise ValueError(f"{config}: expected `plugins: []` (the theme's search stays off; Pagefind indexes the site)")
     folder = Path(os.path.commonpath([content, site]))
     if folder == Path(folder.anchor):
         raise ValueError(f"Zensical needs {content} and {site} in one folder below the file system's root")
@@ -78,11 +84,12 @@ def build_site(builder: str = "mkdocs", quiet: bool = False, content: Path = DEF
     import shutil
     import tempfile
 
-    from generator.outputs.pdf import edition_date, write_pdfs
+    from generator.outputs.edition import site_env
+    from generator.outputs.pdf import write_pdfs
 
-    # The date printed pages show (overrides/partials/actions.html) is the PDF's, under either builder; quoted,
-    # as !ENV reads the value as YAML (a bare date would become a date, which Zensical's config refuses).
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", BRIEFING_EDITION_DATE=f"'{edition_date()}'")
+    # The edition's date for the footer and printed pages (overrides/partials/), the same as the PDF's and the
+    # citations' (generator/outputs/edition.py), under either builder; MkDocs' sitemap dates follow it too.
+    env = site_env(dict(os.environ, NO_MKDOCS_2_WARNING="1"))
     # The English edition lives at SITE_URL/en/ (mkdocs.en.yml reads SITE_URL_EN, as YAML cannot join strings).
     if env.get("SITE_URL") and not env.get("SITE_URL_EN"):
         env["SITE_URL_EN"] = env["SITE_URL"].rstrip("/") + "/en/"

@@ -112,7 +112,7 @@
     $(".bf-search__status").textContent = total ? T.results(total) : T.none;
   }
 
-  // A page whose own name is the query comes first (its names are metadata: generator/search.py).
+  // A page whose own name is the query comes first (its names are metadata: generator/site/search.py).
   function norm(s) { return (s || "").toLowerCase().replace(/\s+/g, ""); }
   function exactFirst(data, q) {
     var want = norm(q);
@@ -243,6 +243,7 @@
     if (!el) return;
     var nav = document.querySelector(".md-header__inner");
     if (nav && !nav.contains(el)) nav.insertBefore(el, nav.querySelector(".md-header__source"));
+    if (el.hasAttribute("data-bf-preview")) { el.hidden = false; return; }  // make serve: a note, no index to search
     bind(el);
   }
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from generator.outputs.pdf import edition_date
+from generator.outputs.edition import edition_date
 
 from .conftest import PAGES
 

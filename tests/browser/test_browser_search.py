@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from generator.pages.plan import record_file
 from generator.model.validate import load_dataset
 
-from .conftest import DESKTOP, PREFIX, ROOT, Tab, _context, editions
+from .conftest import DESKTOP, MOBILE, PREFIX, ROOT, Tab, _context, editions
 
 pytestmark = pytest.mark.browser
 
@@ -208,7 +208,7 @@ def zensical_server(built):
     from .conftest import _QuietHandler
 
     site = built.content.parent / "site-zensical"
-    if not (site / "pagefind" / "pagefind-entry.json").exists():
+    if not all((site / f).is_file() for f in ("briefing-zh.pdf", "en/briefing-en.pdf")):  # its last step done
         assert build_site("zensical", quiet=True, content=built.content, site=site) == 0
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(site)))
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
@@ -228,6 +228,40 @@ def test_search_under_zensical(browser, zensical_server, lang, query, path):
         tab.open(PREFIX[lang], wait_charts=False)
         expect(tab.page.locator(".md-header__inner [data-bf-search]")).to_have_count(1)  # in the header, once
         first_result_is(tab.page, query, path)
+        problems = tab.rec.take()
+        assert not problems, "\n".join(problems)
+    finally:
+        tab.context.close()
+
+
+# Every element a theme or we use as a search control: Material's and Zensical's search button (a label for
+# their #__search toggle), their search dialog and its button, any search field or search landmark.
+SEARCH_CONTROLS = """() => Array.from(document.querySelectorAll(
+    'label[for="__search"], .md-search, .md-search__button, [data-md-component="search"], input[type="search"], [role="search"]'))
+  .filter(e => { const r = e.getBoundingClientRect(); const cs = getComputedStyle(e);
+                 return r.width > 0 && r.height > 0 && cs.visibility !== 'hidden' && cs.display !== 'none'; })
+  .map(e => e.matches('[data-bf-search], [data-bf-search] *') ? 'ours' : e.outerHTML.slice(0, 120))"""
+
+
+@pytest.mark.parametrize("builder", ["mkdocs", "zensical"])
+@pytest.mark.parametrize("viewport", [DESKTOP, MOBILE], ids=["desktop", "mobile"])
+def test_one_search_control_under_either_builder(browser, server, zensical_server, builder, viewport):
+    """The header shows our Pagefind box and no theme search beside it; its shortcut focuses it."""
+    origin = server if builder == "mkdocs" else zensical_server
+    tab = Tab(_context(browser, viewport), origin)
+    try:
+        for path in ("", "en/platforms/jd-lingxi/"):
+            tab.open(path, wait_charts=False)
+            tab.page.wait_for_selector("[data-bf-search]:not([hidden])", state="attached")
+            controls = tab.page.evaluate(SEARCH_CONTROLS)
+            theirs = [c for c in controls if c != "ours"]
+            assert theirs == [] and "ours" in controls, f"{builder} /{path}: search controls beside ours: {theirs}"
+            assert tab.page.locator('label[for="__search"]').count() == 0
+        for key in ("/", "s"):
+            tab.page.locator("article h1").click()
+            tab.page.keyboard.press(key)
+            expect(tab.page.locator(BOX)).to_be_focused()
+            tab.page.keyboard.press("Escape")
         problems = tab.rec.take()
         assert not problems, "\n".join(problems)
     finally:
