@@ -145,6 +145,8 @@ def parser() -> argparse.ArgumentParser:
     t.add_argument("--content", type=Path, default=DEFAULT_OUT, help="generated content folder (default: content/)")
     t.add_argument("--site", type=Path, default=ROOT / "site", help="output folder (default: site/)")
     t.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    t.add_argument("--timings", type=Path, default=None,
+                   help="write each step's seconds (editions, search_index, pdf) as JSON to this file (for the bench)")
     t.set_defaults(func=cmd_site)
 
     i = sub.add_parser("i18n", help=cmd_i18n.__doc__, description=cmd_i18n.__doc__)
@@ -187,9 +189,15 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_site(args: argparse.Namespace) -> int:
     """Build the site from content/ into site/ (both editions) with mkdocs build --strict, or with Zensical."""
+    import json
+
     from generator.site.site import build_site
 
-    return build_site(args.builder, quiet=args.quiet, content=args.content, site=args.site)
+    timings: dict[str, float] = {}
+    status = build_site(args.builder, quiet=args.quiet, content=args.content, site=args.site, timings=timings)
+    if args.timings is not None:
+        args.timings.write_text(json.dumps({k: round(v, 2) for k, v in timings.items()}) + "\n", encoding="utf-8")
+    return status
 
 
 def cmd_i18n(args: argparse.Namespace) -> int:

@@ -110,8 +110,9 @@ def pagefind_command() -> list[str]:
 
 
 def index_site(site: Path, quiet: bool = False) -> int:
-    """Index each built edition with Pagefind: site/ (Chinese, not site/en/) and site/en/ (English)."""
+    """Index each built edition with Pagefind, the two side by side: site/ (Chinese, not site/en/) and site/en/."""
     site = Path(site)
+    running = []
     for folder in (site, site / "en"):
         if not (folder / "index.html").exists():
             continue
@@ -119,8 +120,10 @@ def index_site(site: Path, quiet: bool = False) -> int:
                                     "--exclude-selectors", EXCLUDE, "--glob", edition_glob(folder), "--output-subdir", BUNDLE]
         if quiet:
             cmd.append("--silent")
-        result = subprocess.run(cmd)
-        if result.returncode != 0:
+        running.append((folder, subprocess.Popen(cmd)))
+    status = 0
+    for folder, proc in running:
+        if proc.wait() != 0:
             print(f"search index failed for {folder}", file=sys.stderr)
-            return result.returncode
-    return 0
+            status = status or proc.returncode
+    return status

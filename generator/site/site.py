@@ -76,13 +76,14 @@ def zensical_config_for(config: Path, content: Path, site: Path) -> Path:
 
 
 def build_site(builder: str = "mkdocs", quiet: bool = False, content: Path = DEFAULT_CONTENT,
-               site: Path = DEFAULT_SITE) -> int:
+               site: Path = DEFAULT_SITE, timings: dict[str, float] | None = None) -> int:
     """Run the site builder for every edition whose config exists, the editions side by side (one process
     each, one per core); the English one builds into a folder of its own, moved to site/en/ at the end, since
     the Chinese one cleans site/ first (Zensical builds them one after the other). Then the steps that read
-    the built site: the search index, the PDFs."""
+    the built site: the search index, the PDFs. `timings`, when given, gets each step's seconds (for the bench)."""
     import shutil
     import tempfile
+    import time
 
     from generator.outputs.edition import site_env
     from generator.outputs.pdf import write_pdfs
@@ -97,6 +98,8 @@ def build_site(builder: str = "mkdocs", quiet: bool = False, content: Path = DEF
     site = Path(site).resolve()
     site.parent.mkdir(parents=True, exist_ok=True)
     aside = Path(tempfile.mkdtemp(prefix=".site-", dir=site.parent))
+    timings = {} if timings is None else timings
+    started = time.perf_counter()
     try:
         running = {}
         for lang, config in CONFIGS.items():
@@ -127,9 +130,15 @@ def build_site(builder: str = "mkdocs", quiet: bool = False, content: Path = DEF
             edition.rename(site / edition.name)
     finally:
         shutil.rmtree(aside, ignore_errors=True)
+    timings["editions"] = time.perf_counter() - started
     from generator.site.search import index_site
 
+    started = time.perf_counter()
     if index_site(site, quiet):  # Pagefind: one index per edition, from the built HTML, under either builder
         return 1
+    timings["search_index"] = time.perf_counter() - started
     # The briefing as one PDF per edition, from the built pages.
-    return write_pdfs(site, [lang for lang, config in CONFIGS.items() if config.exists()], quiet=quiet)
+    started = time.perf_counter()
+    status = write_pdfs(site, [lang for lang, config in CONFIGS.items() if config.exists()], quiet=quiet)
+    timings["pdf"] = time.perf_counter() - started
+    return status
