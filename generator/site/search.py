@@ -26,6 +26,7 @@ KIND_OF_PAGE = {"platform": "platform", "collectible": "collectible", "partner":
 # How much more a word in a page's own name counts than one in its text (Pagefind's default is 1; h1 is 7).
 NAME_WEIGHT = 10
 NAME_SEP = " | "
+FENCE = ("⟦", "⟧")  # around the hidden names (templates/assets/search.js removes them from excerpts)
 
 
 CJK = re.compile(r"([\u3400-\u9fff\uf900-\ufaff])")
@@ -34,6 +35,12 @@ CJK = re.compile(r"([\u3400-\u9fff\uf900-\ufaff])")
 def spaced(name: str) -> str:
     """The name with a space either side of each Chinese character (京东云 -> 京 东 云); other words kept."""
     return " ".join(CJK.sub(r" \1 ", name).split())
+
+
+def fenced(words: str) -> str:
+    """Indexed words between the fences that search.js cuts out of Pagefind's excerpts (the excerpt is taken
+    from the page's indexed text, hidden names included: "京东. 京东 京 东 JD.com")."""
+    return f"{FENCE[0]} {html.escape(words)} {FENCE[1]}"
 
 
 def page_kind(title_key: str) -> str:
@@ -83,9 +90,9 @@ def page_marks(title_key: str, lang: str, idx: dict[str, Any]) -> str:
         words = [n for n in names if lang == "zh" and n == own or n == record.name.zh] + [spaced(n) for n in names
                                                                                            if n == own or lang != "zh"]
         text = " ".join(dict.fromkeys(w for w in words if w.strip()))
-        parts.append(f'<span data-pagefind-weight="{NAME_WEIGHT}">{html.escape(text)}</span>')
+        parts.append(f'<span data-pagefind-weight="{NAME_WEIGHT}">{fenced(text)}</span>')
         if lang == "zh" and record.name.en and record.name.en != own:  # Lingxi finds 灵稀, at an ordinary weight
-            parts.append(f"<span>{html.escape(record.name.en)}</span>")
+            parts.append(f"<span>{fenced(record.name.en)}</span>")
     return '<div class="bf-search-marks" hidden>' + "".join(parts) + "</div>"
 
 

@@ -29,7 +29,7 @@
   function pagefind() {
     if (!loading) {
       loading = import(new URL("pagefind/pagefind.js", root).href).then(function (pf) {
-        return Promise.resolve(pf.options({ baseUrl: root.pathname, excerptLength: 24 })).then(function () {
+        return Promise.resolve(pf.options({ baseUrl: root.pathname, excerptLength: 40 })).then(function () {
           return pf;
         });
       });
@@ -46,8 +46,12 @@
     $(".bf-search__input").setAttribute("aria-expanded", show ? "true" : "false");
   }
 
-  // Pagefind's excerpt is HTML with <mark> around the matched words: keep only its text and the marks.
+  // Pagefind's excerpt is HTML with <mark> around the matched words: keep only its text and the marks. The
+  // page's hidden names (generator/site/search.py, between ⟦ and ⟧) are indexed text too: cut them out, whole
+  // or where the excerpt begins or ends inside them, and the empty blocks they leave.
   function excerpt(html) {
+    html = html.replace(/⟦[\s\S]*?⟧/g, "").replace(/^[^⟦]*?⟧/, "").replace(/⟦[\s\S]*$/, "")
+      .replace(/(\.\s*){2,}/g, ". ").replace(/^[\s.·]+/, "");
     var doc = new DOMParser().parseFromString("<p>" + html + "</p>", "text/html");
     var out = document.createElement("p");
     out.className = "bf-search__excerpt";

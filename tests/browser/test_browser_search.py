@@ -113,6 +113,22 @@ def test_a_result_shows_title_kind_and_highlighted_excerpt(search_tabs):
     assert "克" in "".join(first.locator(".bf-search__excerpt mark").all_text_contents())
 
 
+@pytest.mark.parametrize("lang,query", [("zh", "京东"), ("zh", "克蕾欧与小酷"), ("en", "灵稀"), ("en", "Lingxi")])
+def test_excerpts_show_the_page_s_words_not_its_hidden_names(search_tabs, lang, query):
+    """The names indexed for search (one Chinese character a word, the other language's name) are not shown:
+    no fence, no run of single characters such as 京 东, and some of the page's own text beside the name."""
+    p = search_tabs(lang).page
+    search(p, query)
+    p.wait_for_function(f"() => document.querySelectorAll('{RESULT}').length > 0")
+    p.wait_for_timeout(300)
+    excerpts = p.locator(".bf-search__excerpt").all_text_contents()
+    assert excerpts
+    for text in excerpts:
+        assert "⟦" not in text and "⟧" not in text, text
+        assert not re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff] [\u4e00-\u9fff]", text), text
+    assert len(excerpts[0]) >= 12, excerpts[0]  # the page's text, not the name alone
+
+
 def test_filters_by_kind_and_platform(search_tabs):
     p = search_tabs("zh").page
     search(p, "灵稀")
