@@ -29,7 +29,8 @@ def catalogue_json(ds: Dataset, idx: dict, lang: str, trans) -> bytes:
 
 
 def _catalogue_row(c: Any, idx: dict, lang: str, trans: Any) -> list:
-    from generator.pages.render import date, quantity, rel_url
+    from generator.pages.fmt import date, quantity
+    from generator.pages.render import rel_url
 
     price = c.price
     ed = c.edition

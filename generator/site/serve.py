@@ -21,6 +21,7 @@ from typing import Any
 
 from generator.errors import BuildError
 from generator.outputs.write import ClashError, WriteReport, _atomic_write, write_all
+from generator.pages.cache import PageCache
 from generator.site.site import CONFIGS, ROOT, config_for
 
 STATUS = "assets/generated/serve-status.json"
@@ -117,6 +118,7 @@ class Regeneration:
         self.data, self.content, self.display, self.static = Path(data), Path(content), display, static
         self.preview = preview  # chart pages with a note for their PDF link (preview_files), as `make serve` shows them
         self.known: dict[str, Any] = {}  # what write_all wrote or found last time, so it need not read it again
+        self.cache = PageCache()  # pages whose inputs did not change are not rendered again (pages/cache.py)
 
     def run(self) -> tuple[list[str], WriteReport | None]:
         """(problems, what was written: None on a problem)."""
@@ -125,7 +127,7 @@ class Regeneration:
 
         try:
             ds = load_dataset(self.data, self.display)
-            files = generate(ds, static=self.static)
+            files = generate(ds, static=self.static, cache=self.cache)
         except DataError as exc:
             return self._fail([str(p) for p in exc.problems])
         except BuildError as exc:
