@@ -78,11 +78,12 @@ def _generate(ds: Dataset, langs: tuple[str, ...], static: bool, show_progress: 
         editions[lang] = (trans, charts, site_chart_ids, chart_files, StaticCharts(specs if static else {}))
     files: dict[str, bytes] = {}
     missing: dict[str, set[str]] = {}
+    formats = Formats()  # this build's remembered formatting (pages/render.py), for the catalogue's rows
     try:
         with progress(page_count(ds) * len(langs), "pages", enabled=show_progress) as bar:
             for lang, (trans, charts, site_chart_ids, _files, _statics) in editions.items():
                 prefix = EDITION_PREFIX[lang]
-                files[f"{prefix}{ASSETS}/data/catalogue.json"] = catalogue_json(ds, idx, lang, trans)
+                files[f"{prefix}{ASSETS}/data/catalogue.json"] = catalogue_json(ds, idx, lang, trans, formats)
                 pages_files = render_edition(lang, pages, trans, ds, idx, urls, source_line, charts,
                                              site_chart_ids, shared, bar, cache)
                 files.update(pages_files)
