@@ -166,7 +166,7 @@ def edit_to_browser(data: Path, content: Path, env: dict, port: int = 8765) -> l
             text = path.read_text(encoding="utf-8")
             if old not in text:
                 continue
-            marker = f"（编辑{i}）"
+            marker = f"（编辑{'甲乙丙丁戊'[i]}）"  # no digit: the typography would space it (编辑 1)
             time.sleep(1.0)  # a distinct mtime, and the watcher idle
             path.write_text(text.replace("合成藏品 00042 是一件", f"合成藏品 00042 是一件{marker}", 1)
                             .replace(old, new, 1), encoding="utf-8")
