@@ -124,6 +124,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--out", type=Path, default=DEFAULT_OUT, help="content folder to write into (default: content/)")
     b.add_argument("--lang", choices=["zh", "en", "all"], default="all", help="which edition(s) to generate")
     b.add_argument("--no-static", action="store_true", help="skip static SVG chart renderings (faster)")
+    b.add_argument("--no-cache", action="store_true",
+                   help="render every page, neither reading nor filling the page cache (.cache/pages/)")
     b.add_argument("--quiet", action="store_true", help="print nothing but errors")
     b.set_defaults(func=cmd_build)
 

@@ -10,6 +10,7 @@ from generator.errors import BuildError
 from generator.model.records import Dataset
 from generator.outputs.write import ClashError, write_all
 from generator.pages.build import generate
+from generator.pages.cache import PageCache
 from generator.pages.i18n import LANGS
 
 
@@ -24,7 +25,8 @@ def build(ds: Dataset, args) -> int:
     started = time.perf_counter()
     show = sys.stderr.isatty() and not args.quiet
     try:
-        files = generate(ds, langs, static=not args.no_static, show_progress=show)
+        files = generate(ds, langs, static=not args.no_static, show_progress=show,
+                         cache=None if getattr(args, "no_cache", False) else PageCache())
     except BuildError as exc:
         print(exc, file=sys.stderr)
         print("nothing was written.", file=sys.stderr)

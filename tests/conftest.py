@@ -22,6 +22,10 @@ TEST_EDITION_EPOCH = "1796860800"
 TEST_EDITION_DATE = "2026-12-10"
 os.environ["SOURCE_DATE_EPOCH"] = TEST_EDITION_EPOCH
 
+# Builds that take a page cache (the build command, Regeneration) use one of the suite's own, not .cache/pages/.
+_PAGE_CACHE = __import__("tempfile").TemporaryDirectory(prefix="briefing-test-pages-")
+os.environ["BRIEFING_PAGE_CACHE"] = _PAGE_CACHE.name
+
 from generator.pages.build import generate  # noqa: E402
 from generator.site.site import build_site  # noqa: E402
 from generator.model.validate import load_dataset  # noqa: E402

@@ -284,3 +284,40 @@ def test_the_pdf_holds_the_same_pages_at_any_size_with_long_tables_and_lists_cut
         for items in re.findall(r"<ol[^>]*>.*?</ol>", section, re.S):
             assert items.count("<li") <= pdf.LIST_ITEMS
     assert html.count('class="bf-pdf-more"') >= len(platforms)  # each platform page lists more than the cap
+
+
+def test_a_load_reusing_unchanged_records_is_a_full_load_problems_and_lines_included(tmp_path):
+    """make serve re-parses only records whose text changed (model/validate.py's Reuse): after each edit, the
+    dataset, or every problem with its file:line:col, is what a full load gives."""
+    from generator.model.validate import Reuse
+
+    synth.write_synth(tmp_path / "data", 60, platforms=3, seed=6)
+    data, reuse = tmp_path / "data", Reuse()
+
+    def both() -> tuple[object, object]:
+        out = []
+        for r in (reuse, None):
+            try:
+                out.append(load_dataset(data, "data", reuse=r))
+            except DataError as exc:
+                out.append([str(p) for p in exc.problems])
+        return out[0], out[1]
+
+    assert both()[0] == both()[1]
+    edits = [("合成藏品 00042 是一件", "合成藏品 00042 是一件（已编辑）"),                      # in its line
+             ("- id: synth-collectible-00010\n", "- id: synth-collectible-00010\n  # a note\n\n"),  # lines below move
+             ("- id: synth-collectible-00031\n", "- id: synth-collectible-00030\n"),                # a duplicate id
+             ("- id: synth-collectible-00030\n  platform", "- id: synth-collectible-00031\n  platform"),
+             ("- id: synth-collectible-00005\n", "# one more line\n- id: synth-collectible-00005\n"),  # they move
+             ("- id: synth-collectible-00041\n", "- id: synth-collectible-00040\n"),
+             ("- id: synth-collectible-00040\n  platform", "- id: synth-collectible-00041\n  platform"),
+             ("  price: {value: 29, currency: CNY}", "  price: {value: -29, currency: CNY}"),        # a bad value
+             ("  price: {value: -29, currency: CNY}", "  price: {value: 29, currency: CNY}"),
+             ("- id: synth-collectible-00020\n", "- id: synth-collectible-00020\n  name: [\n"),      # bad YAML
+             ("- id: synth-collectible-00020\n  name: [\n", "- id: synth-collectible-00020\n")]
+    for old, new in edits:
+        _edit(data, old, new)
+        reused, full = both()
+        assert reused == full, (old, new)
+        if "00030\n" in new:
+            assert any("duplicate id 'synth-collectible-00030' (first used at line" in p for p in full)

@@ -11,7 +11,7 @@ from typing import Any, Iterable
 
 from pydantic import BaseModel, ValidationError
 
-from generator.load.read import LoadError, Pos, PosDict, PosList, load_yaml
+from generator.load.read import LoadError, Pos, PosDict, PosList, load_yaml, load_yaml_text
 from generator.model.records import KINDS, OPTIONAL_KINDS, Citation, Dataset
 
 
@@ -176,8 +176,11 @@ def _model_of(annotation: Any) -> type[BaseModel] | None:
 
 # --------------------------------------------------------------------------- loading
 
-def load_dataset(data_dir: Path, display_root: str | None = None) -> Dataset:
-    """Load and check every file of a data folder; raise DataError listing all problems."""
+def load_dataset(data_dir: Path, display_root: str | None = None, reuse: "Reuse | None" = None) -> Dataset:
+    """Load and check every file of a data folder; raise DataError listing all problems.
+
+    reuse: what an earlier load of this folder parsed and checked (kept by `make serve`): records whose text
+    did not change are taken from it; the checks across records run over everything, as without it."""
     data_dir = Path(data_dir)
     root = display_root if display_root is not None else str(data_dir)
     problems: list[Problem] = []
@@ -189,13 +192,19 @@ def load_dataset(data_dir: Path, display_root: str | None = None) -> Dataset:
         records[kind], raw[kind] = [], []
         if kind in OPTIONAL_KINDS and not (data_dir / filename).exists():
             continue
-        try:
-            loaded = load_yaml(data_dir / filename, display)
-        except LoadError as exc:
-            problems.append(Problem(exc.pos.path, exc.pos.line, exc.pos.col, "", exc.message))
-            unreadable.add(kind)
-            continue
-        got = _records(kind, loaded, display, problems)
+        text = reuse.text(data_dir / filename) if reuse is not None else None
+        got = reuse.records(kind, text, display) if text is not None else None
+        if got is None:
+            try:
+                loaded = load_yaml_text(text, display) if text is not None else load_yaml(data_dir / filename, display)
+            except LoadError as exc:
+                problems.append(Problem(exc.pos.path, exc.pos.line, exc.pos.col, "", exc.message))
+                unreadable.add(kind)
+                continue
+            before = len(problems)
+            got = _records(kind, loaded, display, problems)
+            if reuse is not None and text is not None and got is not None and len(problems) == before:
+                reuse.keep(kind, display, text, loaded, got[1])
         if got is None:
             unreadable.add(kind)
             continue
@@ -204,6 +213,105 @@ def load_dataset(data_dir: Path, display_root: str | None = None) -> Dataset:
     if problems:
         raise DataError(problems)
     return Dataset(**records)
+
+
+_ITEM = re.compile(r"^- ", re.M)
+
+
+def _chunks(text: str) -> tuple[str, list[tuple[int, str]]] | None:
+    """A file's text before its first record (comments only) and each record's text with its first line;
+    None for a file not written as a list of records at the left margin."""
+    starts = [m.start() for m in _ITEM.finditer(text)]
+    header = text[:starts[0]] if starts else text
+    if not starts or any(line.strip() and not line.lstrip().startswith("#") for line in header.splitlines()):
+        return None
+    out, line = [], header.count("\n") + 1
+    for a, b in zip(starts, starts[1:] + [len(text)]):
+        out.append((line, text[a:b]))
+        line += text.count("\n", a, b)
+    return header, out
+
+
+def _shift(node: Any, by: int) -> None:
+    """Move every position in a parsed record by some lines (its text moved in the file)."""
+    def moved(p: Pos) -> Pos:
+        return Pos(p.path, p.line + by, p.col)
+
+    if isinstance(node, PosDict):
+        node.start = moved(node.start)
+        node.key_pos = {k: moved(p) for k, p in node.key_pos.items()}
+        node.value_pos = {k: moved(p) for k, p in node.value_pos.items()}
+        children: Iterable = node.values()
+    elif isinstance(node, PosList):
+        node.start = moved(node.start)
+        node.item_pos = [moved(p) for p in node.item_pos]
+        children = node
+    else:
+        return
+    for child in children:
+        _shift(child, by)
+
+
+class Reuse:
+    """Records parsed and checked by an earlier load, by their text, for a caller that loads the same folder
+    again and again (`make serve`: an edit of one collectible re-reads one record, not 10,000).
+
+    Per kind: the text before the first record, and each record's text -> (its first line, the parsed item, the
+    record). A changed record is parsed alone, at its line (so its positions are the file's); a record that
+    moved is shifted. Anything unusual (a record that does not parse alone to one valid record, a changed
+    header, two records with the same text) is loaded from the whole file, as without reuse, so that problems
+    are reported exactly as a full load reports them.
+    """
+
+    def __init__(self) -> None:
+        self.kinds: dict[tuple[str, str], tuple[str, dict[str, tuple[int, PosDict, BaseModel]]]] = {}  # (kind, display)
+
+    def text(self, path: Path) -> str | None:
+        try:
+            return path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None  # the full load reports it
+
+    def keep(self, kind: str, display: str, text: str, loaded: Any, raw: list[tuple[Any, BaseModel | None]]) -> None:
+        """Remember a file loaded whole without problems, if its records are what _chunks finds."""
+        self.kinds.pop((kind, display), None)
+        split = _chunks(text)
+        if split is None or not isinstance(loaded, PosList) or len(split[1]) != len(raw):
+            return
+        header, chunks = split
+        by_text = {chunk: (line, item, record) for (line, chunk), (item, record) in zip(chunks, raw)}
+        if len(by_text) == len(chunks) and all(line == pos.line for (line, _c), pos in zip(chunks, loaded.item_pos)):
+            self.kinds[(kind, display)] = (header, by_text)
+
+    def records(self, kind: str, text: str, display: str) -> tuple[list[BaseModel], list] | None:
+        """This text's records and (item, record) pairs, from the earlier load and the changed records alone;
+        None when the whole file must be loaded."""
+        known = self.kinds.pop((kind, display), None)  # put back only when all went well
+        split = _chunks(text)
+        if known is None or split is None or split[0] != known[0]:
+            return None
+        by_text = known[1]
+        kept: dict[str, tuple[int, PosDict, BaseModel]] = {}
+        for line, chunk in split[1]:
+            hit = by_text.get(chunk)
+            if hit is None:
+                try:
+                    loaded = load_yaml_text("\n" * (line - 1) + chunk, display)
+                except LoadError:
+                    return None
+                problems: list[Problem] = []
+                got = _records(kind, loaded, display, problems) if isinstance(loaded, PosList) and len(loaded) == 1 else None
+                if got is None or problems:
+                    return None
+                hit = (line, got[1][0][0], got[1][0][1])
+            elif hit[0] != line:
+                _shift(hit[1], line - hit[0])
+                hit = (line, hit[1], hit[2])
+            if chunk in kept:
+                return None
+            kept[chunk] = hit
+        self.kinds[(kind, display)] = (known[0], kept)
+        return [r for _l, _i, r in kept.values()], [(item, r) for _l, item, r in kept.values()]
 
 
 def _display(root: str, filename: str) -> str:

@@ -20,16 +20,20 @@ def dataset_files(ds: Dataset) -> dict[str, bytes]:
     return out
 
 
-def catalogue_json(ds: Dataset, idx: dict, lang: str, trans) -> bytes:
-    """Every collectible as a compact row, for search, filter and sort across all catalogue pages."""
+def catalogue_json(ds: Dataset, idx: dict, lang: str, trans, formats: Any = None) -> bytes:
+    """Every collectible as a compact row, for search, filter and sort across all catalogue pages (formats: the
+    rendering's remembered formatting, pages/render.py's Formats)."""
+    from generator.pages.render import Formats
+
+    formats = formats or Formats()
     columns = ["id", "name", "platform", "category", "price", "price_sort", "edition", "edition_sort",
                "release", "release_sort", "url"]
-    rows = [_catalogue_row(c, idx, lang, trans) for c in ds.collectibles]
+    rows = [_catalogue_row(c, idx, lang, trans, formats) for c in ds.collectibles]
     return json.dumps({"columns": columns, "rows": rows}, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-def _catalogue_row(c: Any, idx: dict, lang: str, trans: Any) -> list:
-    from generator.pages.render import date, quantity, rel_url
+def _catalogue_row(c: Any, idx: dict, lang: str, trans: Any, formats: Any) -> list:
+    from generator.pages.render import rel_url
 
     price = c.price
     ed = c.edition
@@ -38,11 +42,11 @@ def _catalogue_row(c: Any, idx: dict, lang: str, trans: Any) -> list:
         getattr(c.name, lang),
         getattr(idx["platforms"][c.platform].name, lang),
         trans.gettext(ch.CATEGORY_LABELS[c.category]) if c.category else fmt.not_disclosed(lang),
-        quantity(price, lang, "CNY") if price is not None else fmt.not_disclosed(lang),
+        formats.quantity(price, lang, "CNY") if price is not None else fmt.not_disclosed(lang),
         None if price is None else float(price.low),
-        quantity(ed, lang, "copies") if ed is not None else fmt.not_disclosed(lang),
+        formats.quantity(ed, lang, "copies") if ed is not None else fmt.not_disclosed(lang),
         None if ed is None else (1e300 if ed == "unlimited" else float(ed.low)),  # unlimited: after every count
-        date(c.release, lang) if c.release else fmt.not_disclosed(lang),
+        formats.date(c.release, lang) if c.release else fmt.not_disclosed(lang),
         c.release.number if c.release else None,
         rel_url("collectibles/", f"collectibles/{c.id}/"),
     ]

@@ -356,7 +356,7 @@ def edition_files(lang: str, ds: Any, idx: dict, charts: dict, site_chart_ids: l
     """One edition's chart pages and share images (paths relative to content/)."""
     from generator.analysis import figures as an
     from generator.charts.charts import FIGURE_LABELS
-    from generator.pages.render import number, quantity
+    from generator.pages.fmt import number, quantity
 
     prefix = "" if lang == "zh" else "en/"
     images = images or ShareImages()

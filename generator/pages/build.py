@@ -20,9 +20,10 @@ from generator.outputs.downloads import catalogue_json, dataset_files
 from generator.outputs.edition import edition_date
 from generator.outputs.share import edition_files, embed_code, finish_page, site_url
 from generator.pages.context import KIND_LABELS, indexes, source_line_factory
+from generator.pages import cache as page_cache
 from generator.pages.i18n import LANGS, QuoteFileError, dictionary_translations, missing_quotes, translations
 from generator.pages.plan import page_count, plan, url_map
-from generator.pages.render import MARKER, PageHelpers, environment
+from generator.pages.render import MARKER, Formats, PageHelpers, environment
 from generator.progress import progress
 from generator.site import search
 
@@ -34,15 +35,21 @@ ASSETS = "assets/generated"
 
 @gc_paused()  # rendering allocates millions of short-lived acyclic objects: the collector cost 25% here
 def generate(ds: Dataset, langs: tuple[str, ...] = LANGS, static: bool = True,
-             show_progress: bool = False) -> dict[str, bytes]:
+             show_progress: bool = False, cache: page_cache.PageCache | None = None) -> dict[str, bytes]:
     """Every generated file (path relative to content/ -> bytes). Static chart renderings are cached on disk
-    by spec (charts/statics.py); the files are the same with or without that cache."""
+    by spec (charts/statics.py), pages by their inputs when given a cache (pages/cache.py); the files are the
+    same with or without either."""
     bundle = _VegaBundle()
     try:
-        return _generate(ds, langs, static, show_progress, bundle)
+        files = _generate(ds, langs, static, show_progress, bundle, cache)
     except BaseException:
         bundle.kill()
+        if cache is not None:
+            cache.discard()
         raise
+    if cache is not None:
+        cache.commit()
+    return files
 
 
 def _check_quotes(ds: Dataset, langs: tuple[str, ...]) -> None:
@@ -56,9 +63,10 @@ def _check_quotes(ds: Dataset, langs: tuple[str, ...]) -> None:
 
 
 def _generate(ds: Dataset, langs: tuple[str, ...], static: bool, show_progress: bool,
-              bundle_job: _VegaBundle) -> dict[str, bytes]:
+              bundle_job: _VegaBundle, cache: page_cache.PageCache | None) -> dict[str, bytes]:
     _check_quotes(ds, langs)
-    urls, idx, source_line, pages = url_map(ds), indexes(ds), source_line_factory(ds), plan(ds)
+    urls, idx, source_line = url_map(ds), indexes(ds), source_line_factory(ds)
+    pages = plan(ds, idx)
     shared = {"notation": an.notation_examples(ds), "kinds": list(KINDS), "dictionary": _dictionary(),
               "dictionary_zh": dictionary_translations(), "kind_labels": KIND_LABELS}
     # Every edition's charts first, so that their static renderings (in processes of their own, see
@@ -70,13 +78,14 @@ def _generate(ds: Dataset, langs: tuple[str, ...], static: bool, show_progress: 
         editions[lang] = (trans, charts, site_chart_ids, chart_files, StaticCharts(specs if static else {}))
     files: dict[str, bytes] = {}
     missing: dict[str, set[str]] = {}
+    formats = Formats()  # this build's remembered formatting (pages/render.py), for the catalogue's rows
     try:
         with progress(page_count(ds) * len(langs), "pages", enabled=show_progress) as bar:
             for lang, (trans, charts, site_chart_ids, _files, _statics) in editions.items():
                 prefix = EDITION_PREFIX[lang]
-                files[f"{prefix}{ASSETS}/data/catalogue.json"] = catalogue_json(ds, idx, lang, trans)
+                files[f"{prefix}{ASSETS}/data/catalogue.json"] = catalogue_json(ds, idx, lang, trans, formats)
                 pages_files = render_edition(lang, pages, trans, ds, idx, urls, source_line, charts,
-                                             site_chart_ids, shared, bar)
+                                             site_chart_ids, shared, bar, cache)
                 files.update(pages_files)
                 files.update(edition_files(lang, ds, idx, charts, site_chart_ids, source_line, pages,
                                            pages_files, trans))
@@ -120,24 +129,41 @@ def _dictionary() -> Any:
 
 
 def render_edition(lang: str, pages: list, trans: Any, ds: Dataset, idx: dict, urls: dict, source_line: Any,
-                   charts: dict, site_chart_ids: list, shared: dict, bar: Any) -> dict[str, bytes]:
-    """One edition's pages (path -> bytes)."""
+                   charts: dict, site_chart_ids: list, shared: dict, bar: Any,
+                   cache: page_cache.PageCache | None = None) -> dict[str, bytes]:
+    """One edition's pages (path -> bytes); with a cache, a page whose inputs are unchanged is not rendered."""
     # One environment per language: Jinja caches imported macro modules with the gettext they
     # first saw, so a shared environment would render the English macros in Chinese.
-    env = environment()
+    formats = Formats()
+    env = environment(formats=formats)
     env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(site_url=site_url(lang), embed_code=embed_code)  # chart links (partials/share.md.j2)
     env.globals["edition_date"] = edition_date()  # the citations' publication date (outputs/edition.py)
     prefix = EDITION_PREFIX[lang]
     out: dict[str, bytes] = {}
+    if cache is not None:
+        digests = page_cache.record_digests(ds)
+        # The notation examples are a function of the dataset, printed by the methodology page alone, which
+        # reads everything: in every page's key they would make an edit of one quantity render every page.
+        edition = page_cache.edition_key(page_cache.code_digest(), lang, env.globals["edition_date"],
+                                         site_url(lang), {k: v for k, v in shared.items() if k != "notation"})
     for page in pages:
-        helpers = PageHelpers(ds, lang, trans, page.url, page.file, urls, source_line)
+        if cache is not None:
+            key = page_cache.page_key(edition, page, digests)
+            data = cache.get(key)
+            if data is not None:
+                out[prefix + page.file] = data
+                bar.update(1)
+                continue
+        helpers = PageHelpers(ds, lang, trans, page.url, page.file, urls, source_line, formats)
         text = env.get_template(page.template).render(
             ds=ds, idx=idx, lang=lang, h=helpers, _=helpers._, charts=charts, site_charts=site_chart_ids,
             page=page, assets=helpers.page_url_to(f"{ASSETS}/"), ch=ch, an=an, **shared, **page.context)
         text = search.with_marks(_tidy(text), page.title_key, lang, idx)  # kind, platforms, names for Pagefind
         body, meta = finish_page(env, text, page, lang, ds, _title(text))  # citation, share metadata
-        out[prefix + page.file] = _mark(body, meta).encode("utf-8")
+        out[prefix + page.file] = data = _mark(body, meta).encode("utf-8")
+        if cache is not None:
+            cache.put(key, data)
         bar.update(1)
     return out
 

@@ -91,7 +91,8 @@ def _key(msg) -> str | tuple[str, str]:
 
 
 @lru_cache(maxsize=None)
-def _catalog(lang: str) -> dict:
+def _catalog(lang: str, _mtime: int | None = None) -> dict:
+    """lang's translations (keyed by the file's mtime too, so that a long-lived `make serve` sees an edit)."""
     if lang == "zh":
         return {}
     path = LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
@@ -112,7 +113,8 @@ def _catalog(lang: str) -> dict:
 
 def translations(lang: str) -> Translations:
     """A fresh Translations for lang (tracks the strings it could not translate)."""
-    return Translations(lang, _catalog(lang))
+    path = LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
+    return Translations(lang, _catalog(lang, path.stat().st_mtime_ns if path.exists() else None))
 
 
 def N_(message: str) -> str:
