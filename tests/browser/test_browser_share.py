@@ -121,3 +121,21 @@ def test_citations_show_todays_date_without_copying(new_tab, server, dataset, mo
     work = dataclasses.replace(share.dataset_work("en", dataset), accessed=today)
     assert tab.page.locator("#cite-dataset-formats-gbt").text_content() == cite.gbt7714(work)
     assert tab.page.locator("#cite-dataset-formats-csl").text_content() == cite.csl_json(work)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_chart_page_follows_the_reader_s_colour_scheme(browser, server, scheme):
+    """The chart alone: a dark page in dark mode with the chart (drawn for a light ground) on a light card."""
+    context = browser.new_context(color_scheme=scheme)
+    try:
+        page = context.new_page()
+        page.goto(server + "charts/edition/", wait_until="load")
+        colours = page.evaluate("""() => [getComputedStyle(document.body).backgroundColor,
+                                         getComputedStyle(document.querySelector('.bf-embed img')).backgroundColor]""")
+    finally:
+        context.close()
+    luminance = [sum(map(int, re.findall(r"\d+", c)[:3])) if "0, 0, 0, 0" not in c else None for c in colours]
+    if scheme == "dark":
+        assert luminance[0] < 200 and luminance[1] > 700, colours
+    else:
+        assert luminance[0] > 700, colours
