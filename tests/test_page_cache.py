@@ -230,3 +230,20 @@ def test_a_failed_build_stores_nothing(dataset, tmp_path, monkeypatch):
         with pytest.raises(BuildError, match="missing en translation: '引用'"):
             generate(dataset, static=False, cache=cache)
     assert not (tmp_path / "pages").exists()
+
+
+def test_the_cache_folder_holds_one_build_s_pages_not_every_build_s(dataset, tmp_path):
+    """After a build of both editions the folder holds the pages that build used: the entries of pages whose
+    inputs have changed since are gone (the folder does not grow with every edit)."""
+    folder = tmp_path / "pages"
+    entries = lambda: {p.name for p in folder.rglob("*") if p.is_file()}  # noqa: E731
+    generate(dataset, static=False, cache=PageCache(folder))
+    first = entries()
+    c = dataset.collectibles[0]
+    edited = _with(dataset, "collectibles", c.model_copy(
+        update={"description": c.description.model_copy(update={"zh": "（编辑甲）" + c.description.zh})}))
+    generate(edited, static=False, cache=PageCache(folder))
+    second = entries()
+    assert len(second) == len(first) and second != first  # the edited pages' new entries replaced the old
+    generate(edited, static=False, langs=("zh",), cache=PageCache(folder))
+    assert entries() == second  # one edition's build leaves the other's entries

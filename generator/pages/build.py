@@ -48,7 +48,7 @@ def generate(ds: Dataset, langs: tuple[str, ...] = LANGS, static: bool = True,
             cache.discard()
         raise
     if cache is not None:
-        cache.commit()
+        cache.commit(prune=set(langs) == set(LANGS))  # a build of every edition: older entries are stale
     return files
 
 

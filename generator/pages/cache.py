@@ -111,13 +111,21 @@ class PageCache:
     def put(self, key: str, data: bytes) -> None:
         self._used[key] = self._new[key] = data
 
-    def commit(self) -> None:
-        """The build succeeded: store what it made, and hold its pages for the next build."""
+    def commit(self, prune: bool = False) -> None:
+        """The build succeeded: store what it made, and hold its pages for the next build. With prune (a build
+        of every edition), delete the entries it did not use, so that the folder holds one build's pages, not
+        every build's since the code last changed."""
         from generator.outputs.write import _atomic_write
 
         made: set[str] = set()
         for key, data in self._new.items():
             _atomic_write(self.folder / key[:2] / key, data, made)
+        if prune and self.folder.is_dir():
+            for sub in os.scandir(self.folder):
+                if sub.is_dir() and len(sub.name) == 2:
+                    for entry in os.scandir(sub.path):
+                        if entry.name not in self._used:
+                            os.unlink(entry.path)
         self._held, self._used, self._new = self._used, {}, {}
 
     def discard(self) -> None:
