@@ -24,6 +24,7 @@
   var loading = null;  // the Pagefind module, once asked for
   var box = null;      // the .bf-search element in the header
   var seq = 0;         // the latest query: older answers are dropped
+  var asked = "";      // the latest query and filters asked: a key that changes neither asks nothing
   var timer = null;
 
   function pagefind() {
@@ -141,8 +142,16 @@
     });
   }
 
+  // Resolves after the browser has drawn what was just rendered.
+  function painted() {
+    return new Promise(function (done) { requestAnimationFrame(function () { setTimeout(done, 0); }); });
+  }
+
   function run() {
     var q = $(".bf-search__input").value.trim();
+    var key = q + "\n" + JSON.stringify(filters());
+    if (key === asked) return;  // (an arrow key, End, a finished IME composition with the same text)
+    asked = key;
     var mine = ++seq;
     if (!q) {
       $(".bf-search__results").textContent = "";
@@ -153,20 +162,30 @@
     $(".bf-search__status").textContent = T.loading;
     pagefind().then(function (pf) {
       fillFilters(pf);
-      return find(pf, q, SHOWN).then(function (found) {
-        var data = found[0], total = found[1];
-        if (mine !== seq || !CJK.test(q) || data.some(function (r) { return nameHas(r, q); })) return [data, total];
-        // Pagefind cut a rare Chinese name into other words than the browser cut the query: ask again, one
-        // character a word (each page's names are indexed so too), and keep the pages so named.
-        return find(pf, spaced(q), 5).then(function (again) {
-          var named = again[0].filter(function (r) { return nameHas(r, q); });
-          var urls = named.map(function (r) { return r.url; });
-          return [named.concat(data.filter(function (r) { return urls.indexOf(r.url) < 0; })).slice(0, SHOWN),
-                  Math.max(total, named.length)];
-        });
+      if (!CJK.test(q)) return find(pf, q, SHOWN).then(function (f) { return [exactFirst(f[0], q), f[1]]; });
+      // A Chinese query is also asked one character a word, as each page's names are indexed: that finds the
+      // pages so named even where Pagefind cut a rare name into other words than the browser cuts the query,
+      // and fast (a few pages, where the query's words may be on thousands). Those pages show at once, at
+      // the top; the other results follow below them when the query's own search is done.
+      var named = find(pf, spaced(q), 5).then(function (byChar) {
+        var pages = byChar[0].filter(function (r) { return nameHas(r, q); });
+        if (mine === seq && pages.length) {
+          render(exactFirst(pages, q), pages.length);
+          $(".bf-search__status").textContent = T.loading;
+        }
+        return pages;
+      });
+      // Then the query itself, once the named pages are on screen: Pagefind answers one search at a time, and
+      // this one, with thousands of pages to rank, keeps the page busy for a while.
+      var general = named.then(painted).then(function () { return mine === seq ? find(pf, q, SHOWN) : [[], 0]; });
+      return Promise.all([named, general]).then(function (both) {
+        var pages = both[0], data = both[1][0], total = both[1][1];
+        var urls = pages.map(function (r) { return r.url; });
+        var rest = data.filter(function (r) { return urls.indexOf(r.url) < 0; });
+        return [exactFirst(pages.concat(rest), q).slice(0, SHOWN), Math.max(total, pages.length)];
       });
     }).then(function (found) {
-      if (mine === seq && found) render(exactFirst(found[0], q), found[1]);
+      if (mine === seq && found) render(found[0], found[1]);
     }).catch(function (err) {
       if (mine === seq) $(".bf-search__status").textContent = T.failed;
       console.warn("search:", err);
