@@ -241,6 +241,7 @@
     box = el;
     if (el.hasAttribute("data-bf-bound")) return;
     el.setAttribute("data-bf-bound", "");
+    asked = "";  // a new box (after instant navigation) holds no results yet: its first query is asked
     var input = el.querySelector(".bf-search__input");
     input.placeholder = T.placeholder;
     input.setAttribute("aria-label", T.placeholder);

@@ -193,6 +193,7 @@ def test_search_after_instant_navigation(new_tab, scheme):
     p.locator(BOX).press("Enter")
     p.wait_for_url(tab.url("platforms/xiaohongshu-r-space/"))
     assert p.evaluate("window.__notReloaded === true")
+    first_result_is(p, "STEP INTO R-SPACE", "platforms/xiaohongshu-r-space/")  # the same query, asked again
 
 
 def test_search_requests_stay_on_the_site(new_tab):
