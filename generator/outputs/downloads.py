@@ -20,12 +20,9 @@ def dataset_files(ds: Dataset) -> dict[str, bytes]:
     return out
 
 
-def catalogue_json(ds: Dataset, idx: dict, lang: str, trans, formats: Any = None) -> bytes:
+def catalogue_json(ds: Dataset, idx: dict, lang: str, trans, formats: Any) -> bytes:
     """Every collectible as a compact row, for search, filter and sort across all catalogue pages (formats: the
-    rendering's remembered formatting, pages/render.py's Formats)."""
-    from generator.pages.render import Formats
-
-    formats = formats or Formats()
+    build's remembered formatting, pages/render.py's Formats)."""
     columns = ["id", "name", "platform", "category", "price", "price_sort", "edition", "edition_sort",
                "release", "release_sort", "url"]
     rows = [_catalogue_row(c, idx, lang, trans, formats) for c in ds.collectibles]

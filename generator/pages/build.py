@@ -78,14 +78,14 @@ def _generate(ds: Dataset, langs: tuple[str, ...], static: bool, show_progress: 
         editions[lang] = (trans, charts, site_chart_ids, chart_files, StaticCharts(specs if static else {}))
     files: dict[str, bytes] = {}
     missing: dict[str, set[str]] = {}
-    formats = Formats()  # this build's remembered formatting (pages/render.py), for the catalogue's rows
+    formats = Formats()  # this build's remembered formatting (pages/render.py): pages and the catalogue's rows
     try:
         with progress(page_count(ds) * len(langs), "pages", enabled=show_progress) as bar:
             for lang, (trans, charts, site_chart_ids, _files, _statics) in editions.items():
                 prefix = EDITION_PREFIX[lang]
                 files[f"{prefix}{ASSETS}/data/catalogue.json"] = catalogue_json(ds, idx, lang, trans, formats)
                 pages_files = render_edition(lang, pages, trans, ds, idx, urls, source_line, charts,
-                                             site_chart_ids, shared, bar, cache)
+                                             site_chart_ids, shared, bar, formats, cache)
                 files.update(pages_files)
                 files.update(edition_files(lang, ds, idx, charts, site_chart_ids, source_line, pages,
                                            pages_files, trans))
@@ -129,12 +129,11 @@ def _dictionary() -> Any:
 
 
 def render_edition(lang: str, pages: list, trans: Any, ds: Dataset, idx: dict, urls: dict, source_line: Any,
-                   charts: dict, site_chart_ids: list, shared: dict, bar: Any,
+                   charts: dict, site_chart_ids: list, shared: dict, bar: Any, formats: Formats,
                    cache: page_cache.PageCache | None = None) -> dict[str, bytes]:
     """One edition's pages (path -> bytes); with a cache, a page whose inputs are unchanged is not rendered."""
     # One environment per language: Jinja caches imported macro modules with the gettext they
     # first saw, so a shared environment would render the English macros in Chinese.
-    formats = Formats()
     env = environment(formats=formats)
     env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(site_url=site_url(lang), embed_code=embed_code)  # chart links (partials/share.md.j2)

@@ -131,14 +131,15 @@ class Regeneration:
         self.preview = preview  # chart pages with a note for their PDF link (preview_files), as `make serve` shows them
         self.known: dict[str, Any] = {}  # what write_all wrote or found last time, so it need not read it again
         self.cache = PageCache()  # pages whose inputs did not change are not rendered again (pages/cache.py)
-        self.reuse: Any = None  # records whose text did not change are not parsed again (model/validate.py)
+        from generator.model.validate import Reuse
+
+        self.reuse = Reuse()  # records whose text did not change are not parsed again (model/validate.py)
 
     def run(self) -> tuple[list[str], WriteReport | None]:
         """(problems, what was written: None on a problem)."""
-        from generator.model.validate import DataError, Reuse, load_dataset
+        from generator.model.validate import DataError, load_dataset
         from generator.pages.build import generate
 
-        self.reuse = self.reuse or Reuse()
         try:
             ds = load_dataset(self.data, self.display, reuse=self.reuse)
             files = generate(ds, static=self.static, cache=self.cache)

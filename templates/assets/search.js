@@ -142,11 +142,6 @@
     });
   }
 
-  // Resolves after the browser has drawn what was just rendered.
-  function painted() {
-    return new Promise(function (done) { requestAnimationFrame(function () { setTimeout(done, 0); }); });
-  }
-
   function run() {
     var q = $(".bf-search__input").value.trim();
     var key = q + "\n" + JSON.stringify(filters());
@@ -175,9 +170,9 @@
         }
         return pages;
       });
-      // Then the query itself, once the named pages are on screen: Pagefind answers one search at a time, and
-      // this one, with thousands of pages to rank, keeps the page busy for a while.
-      var general = named.then(painted).then(function () { return mine === seq ? find(pf, q, SHOWN) : [[], 0]; });
+      // Then the query itself: Pagefind's worker answers one search at a time, and this one may have thousands
+      // of pages to rank, so started first it would hold up the named pages.
+      var general = named.then(function () { return mine === seq ? find(pf, q, SHOWN) : [[], 0]; });
       return Promise.all([named, general]).then(function (both) {
         var pages = both[0], data = both[1][0], total = both[1][1];
         var urls = pages.map(function (r) { return r.url; });
