@@ -7,7 +7,7 @@ import sys
 from typing import Iterator
 
 
-class _Silent:
+class Silent:
     def update(self, n: int = 1) -> None:
         pass
 
@@ -18,7 +18,7 @@ def progress(total: int, unit: str, enabled: bool | None = None) -> Iterator:
     if enabled is None:
         enabled = sys.stderr.isatty()
     if not enabled:
-        yield _Silent()
+        yield Silent()
         return
     from tqdm import tqdm
 

@@ -321,3 +321,29 @@ def test_a_load_reusing_unchanged_records_is_a_full_load_problems_and_lines_incl
         assert reused == full, (old, new)
         if "00030\n" in new:
             assert any("duplicate id 'synth-collectible-00030' (first used at line" in p for p in full)
+
+
+@pytest.mark.parametrize("old, new", [
+    ("合成藏品 00042 是一件", "合成藏品 00042 是一件（已编辑）"),
+    ("price: {value: ", "price: {value: 1"),
+])
+def test_the_pages_shown_first_after_an_edit_are_the_whole_builds(tmp_path, old, new):
+    """make serve writes the pages that print just the edited record before the whole build (pages_printing):
+    each must be the whole build's page, byte for byte, and the record's own page must be among them."""
+    from generator.pages.build import pages_printing
+    from generator.pages.cache import record_digests
+
+    synth.write_synth(tmp_path / "data", 120, platforms=3, seed=4)
+    before = record_digests(load_dataset(tmp_path / "data"))
+    _edit(tmp_path / "data", old, new)
+    ds = load_dataset(tmp_path / "data")
+    after = record_digests(ds)
+    changed = {k for k in after if k and k[1] and after[k] != before[k]}
+    assert changed
+    first = pages_printing(ds, changed)
+    whole = generate(ds, static=False)
+    rid = sorted(changed)[0][1]
+    assert {f"collectibles/{rid}/index.md", f"en/collectibles/{rid}/index.md"} <= set(first)
+    assert all(not rel.startswith(("index.md", "platforms/", "methodology/")) for rel in first)
+    assert {rel: whole[rel] for rel in first} == first
+    assert pages_printing(ds, {("platforms", ds.platforms[0].id)}) == {}  # its pages are a thousand: the whole build

@@ -44,3 +44,83 @@ def test_served_pages_show_notes_in_place_of_the_search_box_and_the_pdf_link(bui
         # The built site keeps both: the search box and the link.
         built_page = (built.site / ("en/" if lang == "en" else "") / "index.html").read_text(encoding="utf-8")
         assert "bf-search__input" in built_page and "bf-pdf-link" in built_page and search_note not in built_page
+
+
+def _free_port() -> int:
+    import socket
+
+    for port in range(18400, 18600, 2):
+        with socket.socket() as a, socket.socket() as b:
+            try:
+                a.bind(("127.0.0.1", port))
+                b.bind(("127.0.0.1", port + 1))
+            except OSError:
+                continue
+            return port
+    raise RuntimeError("no two free ports")
+
+
+def _wait_for(fetch, url: str, text: str, seconds: float = 240) -> str:
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        page = fetch(url)
+        if text in page:
+            return page
+        time.sleep(0.2)
+    raise AssertionError(f"{url} never held {text!r}")
+
+
+def test_make_serve_shows_an_edit_then_the_whole_site_then_a_data_error_in_both_editions(tmp_path):
+    """`python -m generator serve` on synthetic data: an edited description reaches the served page of both
+    editions and then the downloads (made by the whole regeneration after the page); a hand-written page's
+    edit is served; a data error reaches the banner's status file with file:line, and the page stays."""
+    import json
+    import os
+    import shutil
+    import urllib.request
+
+    from generator.dev import synth
+
+    def fetch(url: str) -> str:
+        try:
+            with urllib.request.urlopen(url, timeout=5) as r:
+                return r.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+
+    data, content = tmp_path / "data", tmp_path / "content"
+    synth.write_synth(data, 60, platforms=3, seed=2)
+    (content / "en").mkdir(parents=True)
+    for name in ("about.md", "en/about.md"):
+        shutil.copy2(Path(__file__).resolve().parents[1] / "content" / name, content / name)
+    port = _free_port()
+    zh, en = f"http://127.0.0.1:{port}/", f"http://127.0.0.1:{port + 1}/en/"
+    page = "collectibles/synth-collectible-00042/"
+    proc = subprocess.Popen([sys.executable, "-m", "generator", "serve", "--data", str(data), "--out", str(content),
+                             "--port", str(port)], cwd=Path(__file__).resolve().parents[1],
+                            env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        _wait_for(fetch, zh + page, "合成藏品 00042")
+        _wait_for(fetch, en + page, "Synthetic collectible 00042")
+        yaml_file = data / "collectibles.yaml"
+        text = yaml_file.read_text(encoding="utf-8")
+        yaml_file.write_text(text.replace("合成藏品 00042 是一件", "合成藏品 00042 是一件（编辑甲）", 1)
+                             .replace("00042 is an invented", "00042 is an edited, invented", 1),
+                             encoding="utf-8")
+        _wait_for(fetch, zh + page, "编辑甲")
+        _wait_for(fetch, en + page, "is an edited, invented")
+        _wait_for(fetch, zh + "assets/generated/data/collectibles.csv", "编辑甲")  # the whole regeneration's
+        about = content / "about.md"
+        about.write_text(about.read_text(encoding="utf-8") + "\n手写页面的修改。\n", encoding="utf-8")
+        _wait_for(fetch, zh + "about/", "手写页面的修改")
+        text = yaml_file.read_text(encoding="utf-8")
+        yaml_file.write_text(text.replace("price: {value: ", "price: {value: -", 1), encoding="utf-8")
+        status = _wait_for(fetch, en + "assets/generated/serve-status.json", "collectibles.yaml:")
+        assert any("price" in p for p in json.loads(status)["problems"])
+        assert "编辑甲" in fetch(zh + page)  # the last good page stays
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)

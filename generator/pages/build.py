@@ -24,7 +24,7 @@ from generator.pages import cache as page_cache
 from generator.pages.i18n import LANGS, QuoteFileError, dictionary_translations, missing_quotes, translations
 from generator.pages.plan import page_count, plan, url_map
 from generator.pages.render import MARKER, Formats, PageHelpers, environment
-from generator.progress import progress
+from generator.progress import Silent, progress
 from generator.site import search
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,8 +67,7 @@ def _generate(ds: Dataset, langs: tuple[str, ...], static: bool, show_progress: 
     _check_quotes(ds, langs)
     urls, idx, source_line = url_map(ds), indexes(ds), source_line_factory(ds)
     pages = plan(ds, idx)
-    shared = {"notation": an.notation_examples(ds), "kinds": list(KINDS), "dictionary": _dictionary(),
-              "dictionary_zh": dictionary_translations(), "kind_labels": KIND_LABELS}
+    shared = _shared(ds)
     # Every edition's charts first, so that their static renderings (in processes of their own, see
     # charts/statics.py) are made beside everything else.
     editions = {}
@@ -120,6 +119,37 @@ def _generate(ds: Dataset, langs: tuple[str, ...], static: bool, show_progress: 
         raise BuildError("\n".join(lines) + "\n(add them to locales/<lang>/LC_MESSAGES/messages.po)")
     claims.check(ds, files)  # refuse a site that contradicts itself or the data, before anything is written
     return files
+
+
+def _shared(ds: Dataset) -> dict[str, Any]:
+    """What every page's template is given besides its own context."""
+    return {"notation": an.notation_examples(ds), "kinds": list(KINDS), "dictionary": _dictionary(),
+            "dictionary_zh": dictionary_translations(), "kind_labels": KIND_LABELS}
+
+
+def pages_printing(ds: Dataset, records: set, langs: tuple[str, ...] = LANGS, limit: int = 40) -> dict[str, bytes]:
+    """Every edition's pages that print one of these records, (kind, id), and nothing of the dataset as a whole
+    (a collectible's own page, its catalogue page, its partners' pages), as generate() makes them, or {} when
+    there are more than `limit` or a page needs what only a whole build makes (a chart, a translation still
+    missing). What `make serve` shows first after an edit, before the whole build (site/serve.py)."""
+    kinds = {kind for kind, _rid in records}
+    idx = indexes(ds)
+    chosen = [page for page in plan(ds, idx) if page.reads is not None
+              and any(r in records or (r[1] is None and r[0] in kinds) for r in page.reads)]
+    if not chosen or len(chosen) * len(langs) > limit:
+        return {}
+    out: dict[str, bytes] = {}
+    urls, source_line, shared, formats = url_map(ds), source_line_factory(ds), _shared(ds), Formats()
+    for lang in langs:
+        trans = translations(lang)
+        try:
+            out.update(render_edition(lang, chosen, trans, ds, idx, urls, source_line, {}, [], shared,
+                                      Silent(), formats))
+        except Exception:  # a chart or anything else a whole build has: that build renders the page
+            return {}
+        if trans.missing:
+            return {}
+    return out
 
 
 def _dictionary() -> Any:
