@@ -347,3 +347,14 @@ def test_the_pages_shown_first_after_an_edit_are_the_whole_builds(tmp_path, old,
     assert all(not rel.startswith(("index.md", "platforms/", "methodology/")) for rel in first)
     assert {rel: whole[rel] for rel in first} == first
     assert pages_printing(ds, {("platforms", ds.platforms[0].id)}) == {}  # its pages are a thousand: the whole build
+
+
+def test_an_edition_rendered_in_a_process_of_its_own_gives_its_result_or_its_error():
+    from generator.errors import BuildError
+    from generator.pages.build import _forked
+
+    assert _forked(lambda: {"a.md": b"x" * 300_000})() == {"a.md": b"x" * 300_000}  # larger than a pipe holds
+    with pytest.raises(BuildError, match="missing en translation"):
+        _forked(lambda: (_ for _ in ()).throw(BuildError("missing en translation: 'x'")))()
+    with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+        _forked(lambda: 1 / 0)()

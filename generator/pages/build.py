@@ -80,17 +80,32 @@ def _generate(ds: Dataset, langs: tuple[str, ...], static: bool, show_progress: 
     formats = Formats()  # this build's remembered formatting (pages/render.py): pages and the catalogue's rows
     try:
         with progress(page_count(ds) * len(langs), "pages", enabled=show_progress) as bar:
-            for lang, (trans, charts, site_chart_ids, _files, _statics) in editions.items():
+            def edition(lang: str, bar: Any) -> tuple[dict[str, bytes], set[str], tuple | None]:
+                """One edition's pages, catalogue data and share files; the translations it lacked; what it
+                did with the page cache."""
+                trans, charts, site_chart_ids, _files, _statics = editions[lang]
                 prefix = EDITION_PREFIX[lang]
-                files[f"{prefix}{ASSETS}/data/catalogue.json"] = catalogue_json(ds, idx, lang, trans, formats)
+                out = {f"{prefix}{ASSETS}/data/catalogue.json": catalogue_json(ds, idx, lang, trans, formats)}
                 pages_files = render_edition(lang, pages, trans, ds, idx, urls, source_line, charts,
                                              site_chart_ids, shared, bar, formats, cache)
-                files.update(pages_files)
-                files.update(edition_files(lang, ds, idx, charts, site_chart_ids, source_line, pages,
-                                           pages_files, trans))
-                if trans.missing:
-                    missing[lang] = set(trans.missing)
-        downloads = dataset_files(ds)
+                out.update(pages_files)
+                out.update(edition_files(lang, ds, idx, charts, site_chart_ids, source_line, pages, pages_files,
+                                         trans))
+                return out, set(trans.missing), cache.state() if cache is not None else None
+
+            # The last edition in a process of its own, beside the others (the machine has two cores or more:
+            # at 10,000 collectibles with the page cache empty, 33 s -> 25 s).
+            *here, there = list(editions)
+            forked = _forked(lambda: edition(there, Silent())) if here else None
+            done = {lang: edition(lang, bar) for lang in here}
+            downloads = dataset_files(ds)  # while that process finishes
+            done[there] = forked() if forked is not None else edition(there, bar)
+            for lang, (made, lacked, state) in done.items():
+                files.update(made)
+                if lacked:
+                    missing[lang] = lacked
+                if cache is not None and lang == there and forked is not None:
+                    cache.absorb(state)
         bundle = bundle_job.result()
         own_assets = {p.name: p.read_bytes() for p in sorted(ASSET_SRC.iterdir()) if p.is_file()}
         from generator.model.schema import schemas
@@ -119,6 +134,52 @@ def _generate(ds: Dataset, langs: tuple[str, ...], static: bool, show_progress: 
         raise BuildError("\n".join(lines) + "\n(add them to locales/<lang>/LC_MESSAGES/messages.po)")
     claims.check(ds, files)  # refuse a site that contradicts itself or the data, before anything is written
     return files
+
+
+def _forked(job: Any) -> Any:
+    """Start job() in a forked process; returns a function that waits for it and gives its result (or raises
+    its error). The result comes back through a temporary file (a pipe would stall the process writing it)."""
+    import os
+    import pickle
+    import tempfile
+
+    fd, path = tempfile.mkstemp(prefix="briefing-edition-")
+    pid = os.fork()
+    if pid == 0:  # the child: run, write, leave without running the parent's clean-up
+        code = 0
+        try:
+            try:
+                outcome = (True, job())
+            except BaseException as exc:  # noqa: BLE001 - given to the parent, which raises it
+                outcome = (False, exc if isinstance(exc, BuildError) else RuntimeError(_traceback()))
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(outcome, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException:  # noqa: BLE001
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(fd)
+
+    def result() -> Any:
+        _pid, status = os.waitpid(pid, 0)
+        try:
+            with open(path, "rb") as fh:
+                ok, value = pickle.load(fh)
+        except (OSError, EOFError, pickle.UnpicklingError):
+            raise RuntimeError(f"rendering an edition in a process of its own failed (exit status {status})") from None
+        finally:
+            os.unlink(path)
+        if not ok:
+            raise value
+        return value
+
+    return result
+
+
+def _traceback() -> str:
+    import traceback
+
+    return traceback.format_exc()
 
 
 def _shared(ds: Dataset) -> dict[str, Any]:

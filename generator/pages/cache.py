@@ -111,6 +111,15 @@ class PageCache:
     def put(self, key: str, data: bytes) -> None:
         self._used[key] = self._new[key] = data
 
+    def state(self) -> tuple[dict[str, bytes], dict[str, bytes]]:
+        """What this build used and made so far (for a build that renders an edition in another process)."""
+        return self._used, self._new
+
+    def absorb(self, state: tuple[dict[str, bytes], dict[str, bytes]]) -> None:
+        """Count in what another process did with its copy of this cache (see state)."""
+        self._used.update(state[0])
+        self._new.update(state[1])
+
     def commit(self, prune: bool = False) -> None:
         """The build succeeded: store what it made, and hold its pages for the next build. With prune (a build
         of every edition), delete the entries it did not use, so that the folder holds one build's pages, not
