@@ -183,7 +183,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """Preview both editions (mkdocs serve --dirty), regenerating content/ when data/ or templates/ change."""
+    """Preview both editions (MkDocs' live-reload server, dirty builds), regenerating content/ when data/ or templates/ change."""
     from generator.site.serve import serve
 
     return serve(args.data, args.out, args.port)

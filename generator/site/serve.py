@@ -1,5 +1,6 @@
-"""Preview both editions while editing: regenerate content/ when data/ or templates/ change, and let
-`mkdocs serve --dirty` (one process per edition) rebuild only the pages whose files changed.
+"""Preview both editions while editing: regenerate content/ when data/ or templates/ change, and let MkDocs'
+live-reload server (one process per edition, edition_server) rebuild only the pages whose files changed.
+The edited records' own pages are written first, the whole regeneration after them (Regeneration.first/rest).
 
 The generator writes only files whose bytes changed, so a dirty rebuild (MkDocs 1.6 skips reading and
 rendering every page whose Markdown is older than its HTML) renders just those pages. A data error leaves
