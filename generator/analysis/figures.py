@@ -345,15 +345,6 @@ def notation_examples(ds: Dataset) -> dict[str, Sourced]:
     return found
 
 
-def sort_key_number(q: Quantity | str | None, unknown_last: bool = True) -> tuple:
-    """Sort key for a price or edition: unknowns last, unlimited after every count."""
-    if q is None:
-        return (2, Decimal(0))
-    if q == "unlimited":
-        return (1, Decimal(0))
-    return (0, q.low)
-
-
 __all__ = [
     "FEATURES", "MECHANICS", "PARTNER_TYPES", "Edition", "Point", "Sourced", "cites_of", "union",
 ]
@@ -403,11 +394,6 @@ class Values:
         reading = any(q.reading for q in stated)
         return Quantity(value=lo, qualifier=qualifier, reading=reading) if lo == hi else \
             Quantity(min=lo, max=hi, qualifier=qualifier, reading=reading)
-
-    def bounds(self) -> tuple[Decimal, Decimal] | None:
-        """Lowest and highest stated number (ranges by their ends); None when nothing is stated."""
-        nums = [x for pt in self.figures + self.items if pt.quantity is not None for x in (pt.low, pt.high)]
-        return (min(nums), max(nums)) if nums else None
 
 
 def _values(ds: Dataset, points: list[Point]) -> dict[str, Values]:

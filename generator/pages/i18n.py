@@ -48,40 +48,25 @@ class Translations:
             self.missing.add(MessageKey(message, context))
         return text
 
-    def gettext(self, message: str) -> str:
-        if self.lang == "zh":
-            return message
-        text = self._lookup(message)
+    def _get(self, message: str, context: str | None, plural: str | None = None, n: int = 1) -> str:
+        text = None if self.lang == "zh" else self._lookup(message, context)
         if not text:
             return message
-        return text[0] if isinstance(text, tuple) else text
+        forms = text if isinstance(text, tuple) else (text, text)
+        return forms[0] if plural is None or n == 1 else forms[-1]
+
+    def gettext(self, message: str) -> str:
+        return self._get(message, None)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        if self.lang == "zh":
-            return singular
-        text = self._lookup(singular)
-        if not text:
-            return singular
-        forms = text if isinstance(text, tuple) else (text, text)
-        return forms[0] if n == 1 else forms[-1]
+        return self._get(singular, None, plural, n)
 
     # Jinja's i18n extension calls these names with new-style formatting.
     def pgettext(self, context: str, message: str) -> str:
-        if self.lang == "zh":
-            return message
-        text = self._lookup(message, context)
-        if not text:
-            return message
-        return text[0] if isinstance(text, tuple) else text
+        return self._get(message, context)
 
     def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
-        if self.lang == "zh":
-            return singular
-        text = self._lookup(singular, context)
-        if not text:
-            return singular
-        forms = text if isinstance(text, tuple) else (text, text)
-        return forms[0] if n == 1 else forms[-1]
+        return self._get(singular, context, plural, n)
 
 
 def _key(msg) -> str | tuple[str, str]:

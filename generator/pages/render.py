@@ -360,10 +360,6 @@ class PageHelpers:
         """A Markdown link to a record's page, its name escaped."""
         return Markup(f"[{fmt.md(self.t(record.name))}]({self.path(kind, record.id)})")
 
-    def hlink(self, kind: str, record: Any) -> Markup:
-        """An HTML link to a record's page, for raw HTML blocks."""
-        return Markup(f'<a href="{fmt.attr(self.url(kind, record.id))}">{fmt.attr(self.t(record.name))}</a>')
-
     # --- citations
     def cite_group(self) -> CiteGroup:
         """The citations of a claim, gathered as it is written and marked once at its end."""
