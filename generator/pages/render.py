@@ -170,11 +170,7 @@ def _relpath(path: str, start: str) -> str:
     to, base = _parts(path), _parts(start)
     if to is None or base is None:
         return posixpath.relpath(path, start)
-    i = 0
-    for a, b in zip(to, base):
-        if a != b:
-            break
-        i += 1
+    i = next((k for k, (a, b) in enumerate(zip(to, base)) if a != b), min(len(to), len(base)))
     rel = [".."] * (len(base) - i) + to[i:]
     return "/".join(rel) if rel else "."
 
