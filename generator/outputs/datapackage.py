@@ -261,7 +261,8 @@ def _schema(kind: str) -> dict[str, Any]:
 def descriptor(ds: Dataset, csvs: dict[str, bytes]) -> dict[str, Any]:
     """datapackage.json as a dict: the package, its sources and licence statement, one resource per CSV."""
     sources = [{"title": f"{s.title} ({s.title_en})",
-                **({"path": s.url or s.original_url} if s.url or s.original_url else {}), "id": s.id, "published": str(s.published), "licence": {"zh": s.licence.zh, "en": s.licence.en}}
+                **({"path": s.url or s.original_url} if s.url or s.original_url else {}),
+                "id": s.id, "published": str(s.published), "licence": {"zh": s.licence.zh, "en": s.licence.en}}
                for s in ds.sources]
     resources = []
     for kind, (filename, _model, doc) in KINDS.items():
