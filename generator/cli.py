@@ -48,7 +48,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_schema(args: argparse.Namespace) -> int:
     """Write data/schema/*.schema.json and the data dictionary of data/README.md from the models."""
-    from generator.model.schema import schemas
+    from generator.model.schema import refresh_readme, schemas
 
     out = args.data / "schema"
     out.mkdir(parents=True, exist_ok=True)
@@ -59,8 +59,6 @@ def cmd_schema(args: argparse.Namespace) -> int:
             target.write_text(text, encoding="utf-8")
             changed += 1
     print(f"{_display(out)}: {changed} schema file(s) written, {len(schemas()) - changed} unchanged")
-    from generator.model.schema import refresh_readme
-
     readme = args.data / "README.md"
     if readme.exists():
         text = readme.read_text(encoding="utf-8")
@@ -111,75 +109,57 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    v = sub.add_parser("validate", help=cmd_validate.__doc__, description=cmd_validate.__doc__)
-    v.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data folder (default: data/)")
-    v.set_defaults(func=cmd_validate)
+    def command(func):
+        c = sub.add_parser(func.__name__.removeprefix("cmd_"), help=func.__doc__, description=func.__doc__)
+        c.set_defaults(func=func)
+        return c
 
-    s = sub.add_parser("schema", help=cmd_schema.__doc__, description=cmd_schema.__doc__)
-    s.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data folder (default: data/)")
-    s.set_defaults(func=cmd_schema)
-
-    b = sub.add_parser("build", help=cmd_build.__doc__, description=cmd_build.__doc__)
-    b.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data folder (default: data/)")
+    data = {"type": Path, "default": DEFAULT_DATA, "help": "data folder (default: data/)"}
+    command(cmd_validate).add_argument("--data", **data)
+    command(cmd_schema).add_argument("--data", **data)
+    b = command(cmd_build)
+    b.add_argument("--data", **data)
     b.add_argument("--out", type=Path, default=DEFAULT_OUT, help="content folder to write into (default: content/)")
     b.add_argument("--lang", choices=["zh", "en", "all"], default="all", help="which edition(s) to generate")
     b.add_argument("--no-static", action="store_true", help="skip static SVG chart renderings (faster)")
     b.add_argument("--no-cache", action="store_true",
                    help="render every page, neither reading nor filling the page cache (.cache/pages/)")
     b.add_argument("--quiet", action="store_true", help="print nothing but errors")
-    b.set_defaults(func=cmd_build)
-
-    w = sub.add_parser("serve", help=cmd_serve.__doc__, description=cmd_serve.__doc__)
-    w.add_argument("--data", type=Path, default=DEFAULT_DATA, help="data folder (default: data/)")
+    w = command(cmd_serve)
+    w.add_argument("--data", **data)
     w.add_argument("--out", type=Path, default=DEFAULT_OUT, help="content folder (default: content/)")
     w.add_argument("--port", type=int, default=8000, help="the Chinese edition's port; the English one's is the next")
-    w.set_defaults(func=cmd_serve)
-
-    y = sub.add_parser("synth", help=cmd_synth.__doc__, description=cmd_synth.__doc__)
+    y = command(cmd_synth)
     y.add_argument("--collectibles", type=int, required=True, help="number of collectibles")
     y.add_argument("--platforms", type=int, default=8, help="number of platforms (default 8)")
     y.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     y.add_argument("--out", type=Path, required=True, help="folder to write (never data/)")
-    y.set_defaults(func=cmd_synth)
-
-    t = sub.add_parser("site", help=cmd_site.__doc__, description=cmd_site.__doc__)
+    t = command(cmd_site)
     t.add_argument("--builder", choices=["mkdocs", "zensical"], default="mkdocs", help="site builder (default mkdocs)")
     t.add_argument("--content", type=Path, default=DEFAULT_OUT, help="generated content folder (default: content/)")
     t.add_argument("--site", type=Path, default=ROOT / "site", help="output folder (default: site/)")
     t.add_argument("--quiet", action="store_true", help="print nothing but errors")
     t.add_argument("--timings", type=Path, default=None,
                    help="write each step's seconds (editions, search_index, pdf) as JSON to this file (for the bench)")
-    t.set_defaults(func=cmd_site)
-
-    i = sub.add_parser("i18n", help=cmd_i18n.__doc__, description=cmd_i18n.__doc__)
+    i = command(cmd_i18n)
     i.add_argument("action", choices=["extract", "check"],
                    help="extract: update locales/ from templates/ and generator/ (babel.cfg); "
                         "check: exit 1 unless every message has a translation")
-    i.set_defaults(func=cmd_i18n)
-
-    c = sub.add_parser("linkcheck", help=cmd_linkcheck.__doc__, description=cmd_linkcheck.__doc__)
+    c = command(cmd_linkcheck)
     c.add_argument("--site", type=Path, default=ROOT / "site", help="built site folder (default: site/)")
     c.add_argument("--base-url", default=None,
                    help="URL the site is published at (default: the canonical link of the site's index.html)")
-    c.set_defaults(func=cmd_linkcheck)
-
-    k = sub.add_parser("clean", help=cmd_clean.__doc__, description=cmd_clean.__doc__)
-    k.set_defaults(func=cmd_clean)
-
-    e = sub.add_parser("vendor", help=cmd_vendor.__doc__, description=cmd_vendor.__doc__)
+    command(cmd_clean)
+    e = command(cmd_vendor)
     e.add_argument("--into", type=Path, default=None,
                    help="folder to write it into (default: the virtual environment's share/briefing-site/)")
-    e.set_defaults(func=cmd_vendor)
-
-    n = sub.add_parser("bench", help=cmd_bench.__doc__, description=cmd_bench.__doc__)
+    n = command(cmd_bench)
     n.add_argument("--sizes", default="1000,10000", help="comma-separated collectible counts")
     n.add_argument("--json", type=Path, default=ROOT / "bench" / "results.json", help="where to write figures")
     n.add_argument("--platforms", type=int, default=8, help="number of platforms (default 8)")
     n.add_argument("--seed", type=int, default=1, help="random seed of the synthetic data (default 1)")
     n.add_argument("--no-static", action="store_true", help="skip static SVG chart renderings")
-    n.set_defaults(func=cmd_bench)
     return p
-
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

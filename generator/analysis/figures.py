@@ -22,11 +22,7 @@ def cites_of(record: Any, field_name: str | None = None) -> tuple[Citation, ...]
     if cites is _NO_CITES:
         cite = getattr(record, "cite", None)
         return (cite,) if cite is not None else ()
-    out = []
-    for c in cites or ():
-        if field_name is None or c.fields is None or field_name in c.fields:
-            out.append(c)
-    return tuple(out)
+    return tuple(c for c in cites or () if field_name is None or c.fields is None or field_name in c.fields)
 
 
 def explicit_cites(record: Any, field_name: str) -> tuple[Citation, ...]:
@@ -94,15 +90,8 @@ def _per_dataset(fn):
 @_per_dataset
 def edition_points(ds: Dataset) -> list[Point]:
     """Every stated edition size: platform-level figures and individual collectibles."""
-    out: list[Point] = []
-    for p in ds.platforms:
-        for f in p.figures:
-            if f.measure == "edition":
-                out.append(Point(p.id, f, f.quantity, f.unlimited, (f.cite,)))
-    for c in ds.collectibles:
-        if c.edition is not None:
-            out.append(_record_point("edition", c))
-    return out
+    return [Point(p.id, f, f.quantity, f.unlimited, (f.cite,)) for p in ds.platforms for f in p.figures
+            if f.measure == "edition"] + [_record_point("edition", c) for c in ds.collectibles if c.edition is not None]
 
 
 def _record_point(measure: str, c: Collectible) -> Point:
@@ -116,15 +105,9 @@ def _record_point(measure: str, c: Collectible) -> Point:
 @_per_dataset
 def price_points(ds: Dataset) -> list[Point]:
     """Every stated price in CNY: platform-level figures and individual collectibles."""
-    out: list[Point] = []
-    for p in ds.platforms:
-        for f in p.figures:
-            if f.measure == "price" and f.quantity is not None:
-                out.append(Point(p.id, f, f.quantity, False, (f.cite,)))
-    for c in ds.collectibles:
-        if c.price is not None and c.price.currency == "CNY":
-            out.append(_record_point("price", c))
-    return out
+    return [Point(p.id, f, f.quantity, False, (f.cite,)) for p in ds.platforms for f in p.figures
+            if f.measure == "price" and f.quantity is not None] + \
+        [_record_point("price", c) for c in ds.collectibles if c.price is not None and c.price.currency == "CNY"]
 
 
 @_per_dataset
@@ -345,15 +328,6 @@ def notation_examples(ds: Dataset) -> dict[str, Sourced]:
     return found
 
 
-def sort_key_number(q: Quantity | str | None, unknown_last: bool = True) -> tuple:
-    """Sort key for a price or edition: unknowns last, unlimited after every count."""
-    if q is None:
-        return (2, Decimal(0))
-    if q == "unlimited":
-        return (1, Decimal(0))
-    return (0, q.low)
-
-
 __all__ = [
     "FEATURES", "MECHANICS", "PARTNER_TYPES", "Edition", "Point", "Sourced", "cites_of", "union",
 ]
@@ -403,11 +377,6 @@ class Values:
         reading = any(q.reading for q in stated)
         return Quantity(value=lo, qualifier=qualifier, reading=reading) if lo == hi else \
             Quantity(min=lo, max=hi, qualifier=qualifier, reading=reading)
-
-    def bounds(self) -> tuple[Decimal, Decimal] | None:
-        """Lowest and highest stated number (ranges by their ends); None when nothing is stated."""
-        nums = [x for pt in self.figures + self.items if pt.quantity is not None for x in (pt.low, pt.high)]
-        return (min(nums), max(nums)) if nums else None
 
 
 def _values(ds: Dataset, points: list[Point]) -> dict[str, Values]:

@@ -36,12 +36,8 @@ SUBSET_OPTIONS = "no hinting; name ids 16 17 21 22"  # part of a subset folder's
 
 def families(css: str) -> list[str]:
     """The family names of a CSS font list, in order, without quotes and generic families."""
-    out = []
-    for part in css.split(","):
-        name = part.strip().strip("'\"").strip()
-        if name and name.lower() not in GENERIC and name not in out:
-            out.append(name)
-    return out
+    names = (part.strip().strip("'\"").strip() for part in css.split(","))
+    return list(dict.fromkeys(name for name in names if name and name.lower() not in GENERIC))
 
 
 def spec_fonts(spec: dict) -> list[str]:
@@ -158,12 +154,8 @@ def font_config(font_lists: list[str], chars: set[str], cache: Path) -> str | No
     except ImportError:
         return None
     installed = system_faces()
-    faces: list[tuple[str, int]] = []
-    for css in font_lists:
-        for family in families(css):
-            for path, index, _style_key in installed.get(family, ()):
-                if (path, index) not in faces:
-                    faces.append((path, index))
+    faces = list(dict.fromkeys((path, index) for css in font_lists for family in families(css)
+                               for path, index, _style_key in installed.get(family, ())))
     if not faces:
         return None
     text = "".join(sorted(set(BASE) | chars))

@@ -265,10 +265,8 @@ def _reader_error(text: str, display: str, exc: yaml.reader.ReaderError):
 
 def load_yaml_text(text: str, display: str) -> Any:
     """Parse YAML text into PosDict/PosList values; raise LoadError on bad YAML."""
-    try:
+    with contextlib.suppress(_Unusual):
         return _load_fast(text, display)
-    except _Unusual:
-        pass
     try:
         loader = _Loader(text)
     except yaml.reader.ReaderError as exc:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import types
+import typing
 
-from pydantic import TypeAdapter
+from pydantic import BaseModel, TypeAdapter
 
-from generator.model.records import KINDS
+from generator.model.records import KINDS, SLUG_RE
 
 
 def schemas() -> dict[str, str]:
@@ -26,10 +28,6 @@ def schemas() -> dict[str, str]:
 
 def _type_name(annotation) -> str:
     """A short readable name for a field's type."""
-    import typing
-
-    from pydantic import BaseModel
-
     origin = typing.get_origin(annotation)
     args = typing.get_args(annotation)
     if origin is typing.Annotated:
@@ -45,7 +43,7 @@ def _type_name(annotation) -> str:
         if any("citation" in str(getattr(m, "description", "")).lower() for m in args[1:]):
             return "list of Citation"
         return _type_name(inner)
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+    if origin in (typing.Union, types.UnionType):
         parts = [_type_name(a) for a in args if a is not type(None)]
         return " or ".join(dict.fromkeys(parts))
     if origin is list:
@@ -62,13 +60,9 @@ def _type_name(annotation) -> str:
 
 def dictionary() -> list[dict]:
     """The data dictionary: each file, its record model, and every field with type and description."""
-    from pydantic import BaseModel
-
-    out = []
-    seen: set[type] = set()
-    for kind, (filename, model, doc) in KINDS.items():
-        out.append({"file": f"data/{filename}", "doc": doc, "fields": _fields(model)})
-        seen.add(model)
+    out = [{"file": f"data/{filename}", "doc": doc, "fields": _fields(model)}
+           for filename, model, doc in KINDS.values()]
+    seen: set[type] = {model for _, model, _ in KINDS.values()}
     # Parts used inside records, once each.
     queue = [m for _, m, _ in KINDS.values()]
     parts: list[type[BaseModel]] = []
@@ -86,8 +80,6 @@ def dictionary() -> list[dict]:
 
 
 def _fields(model) -> list[dict]:
-    from generator.model.records import SLUG_RE
-
     out = []
     for name, info in model.model_fields.items():
         meta = " ".join(repr(m) for m in info.metadata)
@@ -101,10 +93,6 @@ def _fields(model) -> list[dict]:
 
 
 def _submodels(annotation):
-    import typing
-
-    from pydantic import BaseModel
-
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
         yield annotation
         return
@@ -123,8 +111,7 @@ def dictionary_markdown() -> str:
         lines += [f"### {entry['file']}", "", entry["doc"], "", "| field | type | required | description |",
                   "|---|---|---|---|"]
         for f in entry["fields"]:
-            desc = f["description"].replace("|", "\\|")
-            kind = f["type"].replace("|", "\\|")
+            desc, kind = (f[k].replace("|", "\\|") for k in ("description", "type"))
             lines.append(f"| `{f['name']}` | {kind} | {'yes' if f['required'] else 'no'} | {desc} |")
         lines.append("")
     lines.append(DICT_END)

@@ -40,24 +40,20 @@ class DataError(Exception):
 
 # --------------------------------------------------------------------------- positions
 
-def _locate(node: Any, loc: Iterable[Any], fallback: Pos) -> tuple[Pos, bool]:
-    """Where a pydantic loc points inside a loaded record; True when it is a key that is there."""
+def _locate(node: Any, loc: Iterable[Any], fallback: Pos) -> Pos:
+    """Where a pydantic loc points inside a loaded record."""
     pos = fallback
-    at_key = False
     for part in loc:
         if _is_branch(part):
             continue
         if isinstance(node, PosDict) and isinstance(part, str):
-            if part in node:
-                pos, node = node.value_pos[part], node[part]
-                at_key = False
-                continue
-            return getattr(node, "start", pos), False
-        if isinstance(node, PosList) and isinstance(part, int) and 0 <= part < len(node):
+            if part not in node:
+                return getattr(node, "start", pos)
+            pos, node = node.value_pos[part], node[part]
+        elif isinstance(node, PosList) and isinstance(part, int) and 0 <= part < len(node):
             pos, node = node.item_pos[part], node[part]
-            continue
         # union branches and other synthetic parts: stay where we are
-    return pos, at_key
+    return pos
 
 
 def _is_branch(part: Any) -> bool:
@@ -86,9 +82,8 @@ def _value_at(node: Any, loc: tuple) -> Any:
 
 def _key_pos(node: Any, loc: tuple, fallback: Pos) -> Pos:
     """Position of the key named by the last part of loc (for unknown keys)."""
-    parent_loc, key = loc[:-1], loc[-1]
-    parent = node
-    for part in parent_loc:
+    parent, key = node, loc[-1]
+    for part in loc[:-1]:
         if isinstance(parent, (PosDict, PosList)):
             try:
                 parent = parent[part]
@@ -345,10 +340,7 @@ def _records(kind: str, loaded: Any, display: str, problems: list[Problem]
                 loc = tuple(err["loc"])
                 if _wrong_branch(item, loc):
                     continue
-                if err["type"] == "extra_forbidden":
-                    pos = _key_pos(item, loc, start)
-                else:
-                    pos, _ = _locate(item, loc, start)
+                pos = _key_pos(item, loc, start) if err["type"] == "extra_forbidden" else _locate(item, loc, start)
                 problems.append(Problem(display, pos.line, pos.col, _field_name(loc), _message(err, model)))
             raw.append((item, None))  # its id still counts, so references to it are not reported too
             continue
@@ -423,11 +415,7 @@ def _references(node: Any, loc: tuple, name: Any, refs: dict[str, str], found: A
     """found(value, target kinds, container, key, loc) for every reference among a record's values, at any
     depth. A value is named by its key, or in a list by the list's key; loc (the container's path) is
     extended only when a reference is found."""
-    if isinstance(node, PosDict):
-        pairs: Iterable = node.items()
-    else:
-        pairs = enumerate(node)
-    for key, value in pairs:
+    for key, value in node.items() if isinstance(node, PosDict) else enumerate(node):
         named = key if isinstance(key, str) else name
         if isinstance(value, _CONTAINERS):
             # Items of a list in a list are named by an index, which is no field: no name for them.
@@ -445,14 +433,11 @@ def _coverage(kind: str, item: PosDict, record: BaseModel) -> list[Problem]:
     cites: list[Citation] = list(getattr(record, "cites", None) or [])
     if not cites:
         return []
-    problems: list[Problem] = []
     names = set(type(record).model_fields)
-    covered: set[str] = set()
-    for i, cite in enumerate(cites):
-        if cite.fields is None:
-            return _check_field_names(item, cites, names)
-        covered.update(cite.fields)
-    problems.extend(_check_field_names(item, cites, names))
+    problems = _check_field_names(item, cites, names)
+    if any(cite.fields is None for cite in cites):
+        return problems
+    covered = {name for cite in cites for name in cite.fields}
     structural = {"id", "cites", "platform", "kind", "series", "description", "model", "related", "chart_label"}
     for field in type(record).model_fields:
         if field in structural or field in covered:
@@ -489,9 +474,7 @@ def _check_field_names(item: PosDict, cites: list[Citation], names: set[str]) ->
     for i, cite in enumerate(cites):
         for j, name in enumerate(cite.fields or []):
             if name not in names:
-                entry = item["cites"][i]
-                lst = entry["fields"]
-                pos = lst.item_pos[j]
+                pos = item["cites"][i]["fields"].item_pos[j]
                 close = difflib.get_close_matches(name, sorted(names), n=1)
                 hint = f" (did you mean '{close[0]}'?)" if close else ""
                 problems.append(Problem(pos.path, pos.line, pos.col, f"cites[{i}].fields[{j}]",

@@ -57,7 +57,7 @@ def _date_parts(iso: str) -> list[int]:
 
 # --------------------------------------------------------------------------- GB/T 7714-2015
 
-def _gbt_name(a: Author, lang: str) -> str:
+def _gbt_name(a: Author) -> str:
     if a.organisation:
         return a.literal
     if re.fullmatch(r"[\u3400-\u9fff·]+", a.family + a.given):  # Chinese names: family then given, no space
@@ -68,13 +68,12 @@ def _gbt_name(a: Author, lang: str) -> str:
 
 def gbt7714(w: Work) -> str:
     """GB/T 7714-2015 (电子资源, 8.1 / A.8): 主要责任者. 题名[类型/OL]. (发布日期)[引用日期]. 获取和访问路径."""
-    names = [_gbt_name(a, w.lang) for a in w.authors]
+    names = [_gbt_name(a) for a in w.authors]
     if len(names) > 3:  # 8.1.2: the first three, then 等 / et al.
         names = names[:3] + ["等" if w.lang == "zh" else "et al"]
     head = ", ".join(names)
     out = (f"{head}{'' if head.endswith('.') else '.'} " if head else "") + f"{w.title}[{GBT_TYPES[w.kind]}/OL]. "
-    dates = (f"({w.published})" if w.published else "") + accessed_part("gbt", w.accessed)
-    out += dates + "."
+    out += (f"({w.published})" if w.published else "") + accessed_part("gbt", w.accessed) + "."
     if w.url:
         out += f" {w.url}."
     return out
@@ -103,12 +102,8 @@ def _apa_authors(authors: tuple[Author, ...]) -> str:
 def _apa_date(iso: str | None) -> str:
     if not iso:
         return "n.d."
-    parts = _date_parts(iso)
-    if len(parts) == 1:
-        return str(parts[0])
-    if len(parts) == 2:
-        return f"{parts[0]}, {MONTHS[parts[1] - 1]}"
-    return f"{parts[0]}, {MONTHS[parts[1] - 1]} {parts[2]}"
+    year, *rest = _date_parts(iso)
+    return f"{year}, {MONTHS[rest[0] - 1]}" + "".join(f" {d}" for d in rest[1:]) if rest else str(year)
 
 
 def apa(w: Work, italic=lambda s: s) -> str:
@@ -155,23 +150,13 @@ def bibtex(w: Work) -> str:
     names = " and ".join("{" + bib_escape(a.literal) + "}" if a.organisation
                          else f"{bib_escape(a.family)}, {bib_escape(a.given)}" if a.given else bib_escape(a.family)
                          for a in w.authors)
-    fields: list[tuple[str, str]] = []
-    if names:
-        fields.append(("author", names))
-    fields.append(("title", bib_escape(w.title)))
-    if w.published:
-        fields.append(("date", w.published))
-    if w.version:
-        fields.append(("version", bib_escape(w.version)))
-    if w.site and w.kind != "dataset":
-        fields.append(("organization", bib_escape(w.site)))
-    if w.publisher:
-        fields.append(("publisher", bib_escape(w.publisher)))
-    if w.url:
-        fields.append(("url", w.url.replace("{", "%7B").replace("}", "%7D")))
-    fields.append(("urldate", w.accessed))
-    fields.append(("langid", BIBLATEX_LANGIDS.get(w.lang, w.lang)))
-    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    fields = {"author": names or None, "title": bib_escape(w.title), "date": w.published or None,
+              "version": bib_escape(w.version) if w.version else None,
+              "organization": bib_escape(w.site) if w.site and w.kind != "dataset" else None,
+              "publisher": bib_escape(w.publisher) if w.publisher else None,
+              "url": w.url.replace("{", "%7B").replace("}", "%7D") if w.url else None,
+              "urldate": w.accessed, "langid": BIBLATEX_LANGIDS.get(w.lang, w.lang)}
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items() if value is not None)
     return f"@{BIBTEX_TYPES[w.kind]}{{{w.key},\n{body}\n}}"
 
 
@@ -179,23 +164,15 @@ def bibtex(w: Work) -> str:
 
 def csl(w: Work) -> dict:
     """One CSL-JSON item (citation-style-language/schema csl-data.json)."""
-    item: dict = {"id": w.key, "type": CSL_TYPES[w.kind], "title": w.title}
-    if w.authors:
-        item["author"] = [{"literal": a.literal} if a.organisation else {"family": a.family, "given": a.given}
-                          for a in w.authors]
-    if w.site and w.kind != "dataset":
-        item["container-title"] = w.site
-    if w.publisher:
-        item["publisher"] = w.publisher
-    if w.version:
-        item["version"] = w.version
-    if w.published:
-        item["issued"] = {"date-parts": [_date_parts(w.published)]}
-    item["accessed"] = {"date-parts": [_date_parts(w.accessed)]}
-    if w.url:
-        item["URL"] = w.url
-    item["language"] = LANG_TAGS.get(w.lang, w.lang)
-    return item
+    item = {"id": w.key, "type": CSL_TYPES[w.kind], "title": w.title,
+            "author": [{"literal": a.literal} if a.organisation else {"family": a.family, "given": a.given}
+                       for a in w.authors] or None,
+            "container-title": w.site if w.site and w.kind != "dataset" else None,
+            "publisher": w.publisher or None, "version": w.version or None,
+            "issued": {"date-parts": [_date_parts(w.published)]} if w.published else None,
+            "accessed": {"date-parts": [_date_parts(w.accessed)]}, "URL": w.url or None,
+            "language": LANG_TAGS.get(w.lang, w.lang)}
+    return {k: v for k, v in item.items() if v is not None}
 
 
 def csl_json(w: Work) -> str:

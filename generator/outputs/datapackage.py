@@ -94,12 +94,9 @@ def _constraints(meta: list[Any]) -> dict[str, Any]:
                 value = getattr(inner, attr, None)
                 if value is not None:
                     out[key] = int(value) if isinstance(value, (int, Decimal)) and value == int(value) else value
-            min_length = getattr(inner, "min_length", None)
-            if isinstance(min_length, int):
-                out["minLength"] = min_length
-            max_length = getattr(inner, "max_length", None)
-            if isinstance(max_length, int):
-                out["maxLength"] = max_length
+            for attr, key in (("min_length", "minLength"), ("max_length", "maxLength")):
+                if isinstance(getattr(inner, attr, None), int):
+                    out[key] = getattr(inner, attr)
     return out
 
 
@@ -132,7 +129,7 @@ def _scalar(annotation: Any, meta: list[Any]) -> dict[str, Any]:
     meta = meta + more
     constraints = _constraints(meta)
     if typing.get_origin(inner) is typing.Literal:
-        values = [v for v in typing.get_args(inner)]
+        values = list(typing.get_args(inner))
         if all(isinstance(v, str) for v in values):
             return {"type": "string", "constraints": {"enum": values}}
         return {"type": "any", "constraints": {"enum": values}}
@@ -187,10 +184,7 @@ def _columns(model: type[BaseModel], prefix: tuple[str, ...] = (), required: boo
                 constraints = field.pop("constraints", {})
             if models:  # a value or a part: this column holds the value, the part has its own columns
                 field["description"] += f" Empty when the {'.'.join(path)}.* columns hold the figure instead."
-                req_here = False
-            else:
-                req_here = req
-            if req_here:
+            elif req:
                 constraints = {"required": True, **constraints}
             if constraints:
                 field["constraints"] = constraints
@@ -210,9 +204,7 @@ def columns(kind: str) -> list[Column]:
 # --------------------------------------------------------------------------- tables
 
 def _cell(value: Any, column: Column) -> str:
-    if value is None:
-        return ""
-    if column.scalar_of_union and isinstance(value, dict):
+    if value is None or (column.scalar_of_union and isinstance(value, dict)):
         return ""
     if isinstance(value, list):
         return json.dumps(value, ensure_ascii=False, default=str)
@@ -268,15 +260,10 @@ def _schema(kind: str) -> dict[str, Any]:
 
 def descriptor(ds: Dataset, csvs: dict[str, bytes]) -> dict[str, Any]:
     """datapackage.json as a dict: the package, its sources and licence statement, one resource per CSV."""
-    sources = []
-    for s in ds.sources:
-        entry: dict[str, Any] = {"title": f"{s.title} ({s.title_en})"}
-        if s.url or s.original_url:
-            entry["path"] = s.url or s.original_url
-        entry["id"] = s.id
-        entry["published"] = str(s.published)
-        entry["licence"] = {"zh": s.licence.zh, "en": s.licence.en}
-        sources.append(entry)
+    sources = [{"title": f"{s.title} ({s.title_en})",
+                **({"path": s.url or s.original_url} if s.url or s.original_url else {}),
+                "id": s.id, "published": str(s.published), "licence": {"zh": s.licence.zh, "en": s.licence.en}}
+               for s in ds.sources]
     resources = []
     for kind, (filename, _model, doc) in KINDS.items():
         data = csvs[f"{kind}.csv"]

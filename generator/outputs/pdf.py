@@ -154,10 +154,7 @@ def _page_file(root: Path, url: str) -> Path:
 
 def _article(root: ET.Element) -> ET.Element | None:
     articles = list(root.iter("article"))
-    for a in articles:
-        if "md-content__inner" in _classes(a):
-            return a
-    return articles[0] if articles else None
+    return next((a for a in articles if "md-content__inner" in _classes(a)), articles[0] if articles else None)
 
 
 def edition_of(site: Path, lang: str) -> Edition:
@@ -213,19 +210,25 @@ def _drop(el: ET.Element) -> bool:
     return el.tag in DROP_TAGS or bool(_classes(el) & DROP_CLASSES) or el.get("hidden") is not None
 
 
+def _remove(parent: ET.Element, child: ET.Element, blank_tail: bool = True) -> None:
+    """Remove child, keeping the text that follows it (ElementTree keeps it in .tail), unless blank_tail is
+    False and that text is only white space."""
+    tail = child.tail or ""
+    if tail.strip() or (blank_tail and tail):
+        siblings = list(parent)
+        i = siblings.index(child)
+        if i:
+            siblings[i - 1].tail = (siblings[i - 1].tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(child)
+
+
 def _prune(parent: ET.Element) -> None:
-    """Remove screen-only descendants, keeping the text that follows each (ElementTree keeps it in .tail)."""
-    children = list(parent)
-    for i, child in enumerate(children):
+    """Remove screen-only descendants, keeping the text that follows each."""
+    for child in list(parent):
         if _drop(child):
-            tail = child.tail or ""
-            if tail:
-                prev = next((c for c in reversed(children[:i]) if c in list(parent)), None)
-                if prev is not None:
-                    prev.tail = (prev.tail or "") + tail
-                else:
-                    parent.text = (parent.text or "") + tail
-            parent.remove(child)
+            _remove(parent, child)
         else:
             _prune(child)
 
@@ -242,14 +245,7 @@ def _print_citations(section: ET.Element) -> None:
     for parent in list(section.iter()):
         for child in list(parent):
             if child.get("id") == "cite-this-page":
-                siblings = list(parent)
-                before = siblings[siblings.index(child) - 1] if siblings.index(child) else None
-                if child.tail and child.tail.strip():  # the text after it stays (ElementTree keeps it in .tail)
-                    if before is not None:
-                        before.tail = (before.tail or "") + child.tail
-                    else:
-                        parent.text = (parent.text or "") + child.tail
-                parent.remove(child)
+                _remove(parent, child, blank_tail=False)
             elif child.tag == "summary" and "bf-cite-box" in _classes(parent):
                 parent.remove(child)
             elif "bf-cite-format" in _classes(child):

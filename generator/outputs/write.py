@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import tempfile
@@ -131,8 +132,6 @@ def write_all(out: Path, files: dict[str, bytes], known: dict[str, tuple[bytes, 
     return report
 
 
-
-
 def _write_files(out: Path, files: dict[str, bytes], names: list[str],
                  known: dict[str, tuple[bytes, int, int]] | None) -> list[str]:
     """Write those of these files whose bytes changed; the names of those written (see write_all)."""
@@ -141,27 +140,19 @@ def _write_files(out: Path, files: dict[str, bytes], names: list[str],
     written = []
     for rel in names:
         data = files[rel]
-        if known is not None and rel in known:
-            was, size, mtime = known[rel]
-            if was == data:
-                try:
-                    st = os.stat(f"{base}/{rel}")
-                except OSError:
-                    pass
-                else:
-                    if st.st_size == size and st.st_mtime_ns == mtime:
-                        continue
+        if known is not None and rel in known and known[rel][0] == data:
+            with contextlib.suppress(OSError):
+                st = os.stat(f"{base}/{rel}")
+                if (st.st_size, st.st_mtime_ns) == known[rel][1:]:
+                    continue
         target = out / rel
         try:
-            if target.stat().st_size == len(data) and target.read_bytes() == data:
-                if known is not None:
-                    st = target.stat()
-                    known[rel] = (data, st.st_size, st.st_mtime_ns)
-                continue
+            same = target.stat().st_size == len(data) and target.read_bytes() == data
         except OSError:
-            pass
-        _atomic_write(target, data, made)
-        written.append(rel)
+            same = False
+        if not same:
+            _atomic_write(target, data, made)
+            written.append(rel)
         if known is not None:
             st = target.stat()
             known[rel] = (data, st.st_size, st.st_mtime_ns)

@@ -54,46 +54,36 @@ def source_line_factory(ds: Dataset):
 def indexes(ds: Dataset) -> dict[str, Any]:
     """Lookups every template needs, computed once for both editions."""
     idx: dict[str, Any] = {k: ds.index(k) for k in KINDS}
-    by = lambda: defaultdict(list)  # noqa: E731
-    idx["collectibles_by_platform"] = by()
-    idx["collectibles_by_partner"] = by()
-    idx["children"] = by()
+    idx.update((k, defaultdict(list)) for k in (
+        "collectibles_by_platform", "collectibles_by_partner", "children", "partners_by_platform",
+        "events_by_platform", "events_by_partner", "events_by_collectible", "statements_by_platform",
+        "statements_by_partner", "metrics_by_subject", "partners_by_para", "related_back"))
     for c in ds.collectibles:
         idx["collectibles_by_platform"][c.platform].append(c)
         for cp in c.partners:
             idx["collectibles_by_partner"][cp.partner].append((c, cp.role))
         if c.series:
             idx["children"][c.series].append(c)
-    idx["partners_by_platform"] = by()
     for p in ds.partners:
         for link in p.platforms:
             idx["partners_by_platform"][link.platform].append((p, link))
-    idx["events_by_platform"] = by()
-    idx["events_by_partner"] = by()
-    idx["events_by_collectible"] = by()
+        # partners a paragraph of a source names together (partner pages)
+        for key in dict.fromkeys((c.source, c.para) for c in p.cites):
+            idx["partners_by_para"][key].append(p)
+        for r in p.related:
+            idx["related_back"][r].append(p)
     for e in an.timeline(ds):
         idx["events_by_platform"][e.platform].append(e)
         for pid in e.partners:
             idx["events_by_partner"][pid].append(e)
         for cid in e.collectibles:
             idx["events_by_collectible"][cid].append(e)
-    idx["statements_by_platform"] = by()
-    idx["statements_by_partner"] = by()
     for s in ds.statements:
         idx["statements_by_platform"][s.platform].append(s)
         if s.speaker_partner:
             idx["statements_by_partner"][s.speaker_partner].append(s)
-    idx["metrics_by_subject"] = by()
     for m in ds.metrics:
         idx["metrics_by_subject"][m.subject].append(m)
-    idx["partners_by_para"] = by()  # partners a paragraph of a source names together (partner pages)
-    for p in ds.partners:
-        for key in dict.fromkeys((c.source, c.para) for c in p.cites):
-            idx["partners_by_para"][key].append(p)
-    idx["related_back"] = by()
-    for p in ds.partners:
-        for r in p.related:
-            idx["related_back"][r].append(p)
     idx["timeline"] = an.timeline(ds)
     idx["headline"] = an.headline(ds)
     idx["mechanics"] = an.mechanics_matrix(ds)

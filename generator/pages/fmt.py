@@ -124,15 +124,6 @@ def number(value: Decimal | int | float, lang: str, compact: bool = True) -> str
     return format_decimal(value, locale=LOCALES[lang], decimal_quantization=False)
 
 
-def money_amount(value: Decimal, currency: str, lang: str) -> str:
-    """9.9 CNY -> '9.9元' / '¥9.9'; 600000000 USD -> '6亿美元' / 'US$600 million'."""
-    n = number(value, lang)
-    if lang == "zh":
-        return f"{n} {'元' if currency == 'CNY' else '美元'}"
-    symbol = {"CNY": "¥", "USD": "US$"}[currency]
-    return f"{symbol}{n}"
-
-
 _QUAL = {
     "zh": {"exact": "{}", "about": "约{}", "nearly": "近{}", "at_least": "{}及以上", "at_most": "至多{}",
            "more_than": "超过{}", "less_than": "不足{}"},

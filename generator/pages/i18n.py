@@ -48,40 +48,25 @@ class Translations:
             self.missing.add(MessageKey(message, context))
         return text
 
-    def gettext(self, message: str) -> str:
-        if self.lang == "zh":
-            return message
-        text = self._lookup(message)
+    def _get(self, message: str, context: str | None, plural: str | None = None, n: int = 1) -> str:
+        text = None if self.lang == "zh" else self._lookup(message, context)
         if not text:
             return message
-        return text[0] if isinstance(text, tuple) else text
+        forms = text if isinstance(text, tuple) else (text, text)
+        return forms[0] if plural is None or n == 1 else forms[-1]
+
+    def gettext(self, message: str) -> str:
+        return self._get(message, None)
 
     def ngettext(self, singular: str, plural: str, n: int) -> str:
-        if self.lang == "zh":
-            return singular
-        text = self._lookup(singular)
-        if not text:
-            return singular
-        forms = text if isinstance(text, tuple) else (text, text)
-        return forms[0] if n == 1 else forms[-1]
+        return self._get(singular, None, plural, n)
 
     # Jinja's i18n extension calls these names with new-style formatting.
     def pgettext(self, context: str, message: str) -> str:
-        if self.lang == "zh":
-            return message
-        text = self._lookup(message, context)
-        if not text:
-            return message
-        return text[0] if isinstance(text, tuple) else text
+        return self._get(message, context)
 
     def npgettext(self, context: str, singular: str, plural: str, n: int) -> str:
-        if self.lang == "zh":
-            return singular
-        text = self._lookup(singular, context)
-        if not text:
-            return singular
-        forms = text if isinstance(text, tuple) else (text, text)
-        return forms[0] if n == 1 else forms[-1]
+        return self._get(singular, context, plural, n)
 
 
 def _key(msg) -> str | tuple[str, str]:
@@ -95,13 +80,11 @@ def _catalog(lang: str, _mtime: int | None = None) -> dict:
     """lang's translations (keyed by the file's mtime too, so that a long-lived `make serve` sees an edit)."""
     if lang == "zh":
         return {}
-    path = LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
+    path = po_path(lang)
     if not path.exists():
         return {}  # every string then counts as missing, and the build says which
-    with path.open("rb") as fh:
-        catalog = read_po(fh, locale=lang)
     out: dict = {}
-    for msg in catalog:
+    for msg in _read_catalog(path, lang):
         if not msg.id or msg.fuzzy:
             continue  # a fuzzy entry is a guess awaiting review: it counts as missing
         strings = tuple(msg.string) if isinstance(msg.string, (tuple, list)) else (msg.string,)
@@ -113,7 +96,7 @@ def _catalog(lang: str, _mtime: int | None = None) -> dict:
 
 def translations(lang: str) -> Translations:
     """A fresh Translations for lang (tracks the strings it could not translate)."""
-    path = LOCALE_DIR / lang / "LC_MESSAGES" / "messages.po"
+    path = po_path(lang)
     return Translations(lang, _catalog(lang, path.stat().st_mtime_ns if path.exists() else None))
 
 
@@ -176,6 +159,24 @@ def _write_if_changed(path: Path, catalog: Catalog) -> bool:
     return True
 
 
+def _read_catalog(path: Path, lang: str, **fresh: Any) -> Catalog:
+    """The catalog at path, or a new one (with these header fields) when there is none."""
+    if not path.exists():
+        return Catalog(locale=lang, fuzzy=False, **fresh)
+    with path.open("rb") as fh:
+        return read_po(fh, locale=lang)
+
+
+def _merge(path: Path, lang: str, template: Catalog, **fresh: Any) -> str:
+    """Merge template's messages into the catalog at path, written if changed; a line saying where it stands."""
+    catalog = _read_catalog(path, lang, **fresh)
+    catalog.update(template, update_header_comment=False)
+    written = _write_if_changed(path, catalog)
+    status = catalog_status(catalog)
+    return (f"{_rel(path)}: {len(catalog)} messages, {len(status['untranslated'])} untranslated, "
+            f"{len(status['fuzzy'])} fuzzy, {len(catalog.obsolete)} obsolete{'' if written else ' (unchanged)'}")
+
+
 def _show(key: str | tuple[str, str]) -> str:
     return f"{key[1]!r} (context {key[0]!r})" if isinstance(key, tuple) else repr(key)
 
@@ -202,21 +203,10 @@ def update(langs: tuple[str, ...] = tuple(lang for lang in LANGS if lang != "zh"
     written = _write_if_changed(TEMPLATE_POT, template)
     lines.append(f"{_rel(TEMPLATE_POT)}: {len(template)} messages"
                  f"{'' if written else ' (unchanged)'}")
-    for lang in langs:
-        path = po_path(lang)
-        if path.exists():
-            with path.open("rb") as fh:
-                catalog = read_po(fh, locale=lang)
-        else:
-            catalog = Catalog(locale=lang, project=template.project,
-                              copyright_holder=template.copyright_holder, fuzzy=False)
-        catalog.update(template, update_header_comment=False)
-        written = _write_if_changed(path, catalog)
-        status = catalog_status(catalog)
-        lines.append(f"{_rel(path)}: {len(catalog)} messages, "
-                     f"{len(status['untranslated'])} untranslated, {len(status['fuzzy'])} fuzzy, "
-                     f"{len(catalog.obsolete)} obsolete{'' if written else ' (unchanged)'}")
-    lines.append(_update_dictionary())
+    lines += [_merge(po_path(lang), lang, template, project=template.project,
+                     copyright_holder=template.copyright_holder) for lang in langs]
+    lines.append(_merge(dictionary_po(), "zh", dictionary_messages(), project="Digital collectibles briefing"))
+    dictionary_translations.cache_clear()
     _catalog.cache_clear()
     return lines
 
@@ -231,8 +221,7 @@ def check(langs: tuple[str, ...] = tuple(lang for lang in LANGS if lang != "zh")
         if not path.exists():
             problems.append(f"{rel}: missing ({len(ids)} messages to translate)")
             continue
-        with path.open("rb") as fh:
-            catalog = read_po(fh, locale=lang)
+        catalog = _read_catalog(path, lang)
         have = {_key(m) for m in catalog if m.id}
         status = catalog_status(catalog)
         problems += [f"{rel}: not in the catalog: {_show(key)}" for key in sorted(ids - have, key=str)]
@@ -344,30 +333,13 @@ def dictionary_messages() -> Catalog:
     return template
 
 
-def _update_dictionary() -> str:
-    path = dictionary_po()
-    if path.exists():
-        with path.open("rb") as fh:
-            catalog = read_po(fh, locale="zh")
-    else:
-        catalog = Catalog(locale="zh", project="Digital collectibles briefing", fuzzy=False)
-    catalog.update(dictionary_messages(), update_header_comment=False)
-    written = _write_if_changed(path, catalog)
-    dictionary_translations.cache_clear()
-    status = catalog_status(catalog)
-    return (f"{_rel(path)}: {len(catalog)} messages, {len(status['untranslated'])} untranslated, "
-            f"{len(status['fuzzy'])} fuzzy, {len(catalog.obsolete)} obsolete{'' if written else ' (unchanged)'}")
-
-
 @lru_cache(maxsize=None)
 def dictionary_translations() -> dict[str, str]:
     """English dictionary text -> its Chinese (translated, not fuzzy)."""
     path = dictionary_po()
     if not path.exists():
         return {}
-    with path.open("rb") as fh:
-        catalog = read_po(fh, locale="zh")
-    return {m.id: m.string for m in catalog if m.id and not m.fuzzy and m.string and m.string.strip()}
+    return {m.id: m.string for m in _read_catalog(path, "zh") if m.id and not m.fuzzy and m.string and m.string.strip()}
 
 
 def dictionary_problems() -> list[str]:

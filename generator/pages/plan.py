@@ -7,9 +7,6 @@ from typing import Any
 
 from generator.model.records import Dataset
 
-# Generated folders of an edition (relative to the edition's root); the writer owns them.
-SECTIONS = ("platforms", "collectibles", "partners", "timeline", "comparisons", "methodology", "charts")
-GENERATED_ROOT_FILES = ("index.md",)
 CATALOGUE_PAGE_SIZE = 100
 
 # kind -> folder

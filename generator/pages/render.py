@@ -170,11 +170,7 @@ def _relpath(path: str, start: str) -> str:
     to, base = _parts(path), _parts(start)
     if to is None or base is None:
         return posixpath.relpath(path, start)
-    i = 0
-    for a, b in zip(to, base):
-        if a != b:
-            break
-        i += 1
+    i = next((k for k, (a, b) in enumerate(zip(to, base)) if a != b), min(len(to), len(base)))
     rel = [".."] * (len(base) - i) + to[i:]
     return "/".join(rel) if rel else "."
 
@@ -359,10 +355,6 @@ class PageHelpers:
     def link(self, kind: str, record: Any) -> Markup:
         """A Markdown link to a record's page, its name escaped."""
         return Markup(f"[{fmt.md(self.t(record.name))}]({self.path(kind, record.id)})")
-
-    def hlink(self, kind: str, record: Any) -> Markup:
-        """An HTML link to a record's page, for raw HTML blocks."""
-        return Markup(f'<a href="{fmt.attr(self.url(kind, record.id))}">{fmt.attr(self.t(record.name))}</a>')
 
     # --- citations
     def cite_group(self) -> CiteGroup:

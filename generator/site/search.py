@@ -69,12 +69,8 @@ def page_marks(title_key: str, lang: str, idx: dict[str, Any]) -> str:
             platforms = [idx["platforms"][link.platform] for link in record.platforms if link.platform in idx["platforms"]]
     attr = lambda s: html.escape(s, quote=True)  # noqa: E731
     parts = [f'<span data-pagefind-filter="kind[data-v]" data-pagefind-meta="kind[data-v]" data-v="{kind}"></span>']
-    seen = set()
-    for p in platforms:
-        name = getattr(p.name, lang)
-        if name not in seen:
-            seen.add(name)
-            parts.append(f'<span data-pagefind-filter="platform[data-v]" data-v="{attr(name)}"></span>')
+    parts += [f'<span data-pagefind-filter="platform[data-v]" data-v="{attr(name)}"></span>'
+              for name in dict.fromkeys(getattr(p.name, lang) for p in platforms)]
     if record is not None:
         other = record.name.zh if lang != "zh" else record.name.en  # 灵稀 on /en/ finds Lingxi; Lingxi on / too
         names = [getattr(record.name, lang)] + ([other] if other else [])
