@@ -289,13 +289,6 @@ class Renderer:
             batch.done.set()
         return batch
 
-    def settle(self) -> None:
-        """Wait until every batch given so far is answered (warm-ups included)."""
-        with self._lock:
-            batches = [b for p in self._live for b in p.pending]
-        for batch in batches:
-            batch.done.wait()
-
     @staticmethod
     def wait(batch: _Batch) -> dict[str, dict[str, bytes]]:
         """The renderings of a batch (cache key -> suffix -> bytes); raises StaticsError on failure."""
