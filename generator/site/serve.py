@@ -233,8 +233,6 @@ def edition_server(config_file: str, host: str, port: int, signal: str) -> None:
     server.error_handler = error_page
     try:
         builder(config)
-        import gc
-
         gc.collect()
         gc.freeze()  # what the first build left alive is not scanned again by each rebuild's collections
         for path in (signal, config_file, ROOT / "overrides"):
@@ -355,14 +353,14 @@ def serve(data: Path, content: Path, port: int = 8000, interval: float = 0.1) ->
             now = _mtimes(watched)
             if now == seen:
                 continue
-            data_only = all(path.startswith(data_dir) for path in now.keys() | seen.keys() if now.get(path) != seen.get(path))
-            seen = now
             if background is not None:
                 background.stop()
                 background = None
             while (again := _mtimes(watched)) != now:  # a file still being written: wait until it is saved
                 now = again
                 time.sleep(0.1)
+            data_only = all(path.startswith(data_dir) for path in now.keys() | seen.keys() if now.get(path) != seen.get(path))
+            seen = now
             problems, ds = regen.first(data_only)
             collect_at = time.monotonic() + 2
             if data_only or problems:
