@@ -124,3 +124,47 @@ def test_make_serve_shows_an_edit_then_the_whole_site_then_a_data_error_in_both_
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def test_preview_renders_just_the_listed_pages_as_a_build_renders_them(built, tmp_path):
+    """After an edit, the generator lists the pages it wrote first (PAGES in the signal folder): each edition's
+    preview renders those pages and writes nothing else, and each page is what a build of the edited content
+    makes. A listed page that the last build did not know is built by a dirty build."""
+    import os
+    import shutil
+    import time
+
+    from generator.site.serve import PAGES, PREFIX, WRITTEN, _Preview
+
+    content = tmp_path / "content"
+    shutil.copytree(built.content, content)
+    signal = tmp_path / "signal"
+    signal.mkdir()
+    (signal / WRITTEN).write_text("0", encoding="utf-8")
+    edited = {"zh": "collectibles/index.md", "en": "en/platforms/jd-lingxi/index.md"}
+    url = "http://127.0.0.1:8000/"
+    for lang, config in CONFIGS.items():
+        cfg = str(serve_config(config, content))
+        site = tmp_path / f"site-{lang}"
+        preview = _Preview(cfg, str(site), url + PREFIX[lang], PREFIX[lang], str(signal))
+        preview.build()
+        before = {p: p.stat().st_mtime_ns for p in site.rglob("*") if p.is_file()}
+        page = content / edited[lang]
+        page.write_text(page.read_text(encoding="utf-8") + "\n编辑后的一段 edited paragraph.\n", encoding="utf-8")
+        time.sleep(0.01)
+        (signal / PAGES).write_text(f'["{edited[lang]}", "{edited["en" if lang == "zh" else "zh"]}"]', encoding="utf-8")
+        preview.build()
+        html = site / edited[lang].removeprefix(PREFIX[lang]).replace("index.md", "index.html")
+        changed = {p for p, t in before.items() if p.stat().st_mtime_ns != t}
+        assert changed == {html}, (lang, sorted(changed))
+        fresh = tmp_path / f"fresh-{lang}"
+        _Preview(cfg, str(fresh), url + PREFIX[lang], PREFIX[lang], str(signal)).build()
+        assert "edited paragraph" in html.read_text(encoding="utf-8")
+        assert html.read_bytes() == (fresh / html.relative_to(site)).read_bytes(), lang
+        # A new page: not in the last build, so a dirty build adds it.
+        new = content / PREFIX[lang] / "collectibles" / "preview-new-page.md"
+        new.write_text("# 新页面 New page\n", encoding="utf-8")
+        (signal / PAGES).write_text(f'["{PREFIX[lang]}collectibles/preview-new-page.md"]', encoding="utf-8")
+        os.utime(signal / PAGES, ns=(time.time_ns() + 10**9,) * 2)
+        preview.build()
+        assert "New page" in (site / "collectibles" / "preview-new-page" / "index.html").read_text(encoding="utf-8")

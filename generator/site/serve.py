@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -29,6 +30,7 @@ from generator.pages.cache import PageCache
 from generator.site.site import CONFIGS, ROOT, config_for
 
 STATUS = "assets/generated/serve-status.json"
+WRITTEN, PAGES = "written", "pages.json"  # in the signal folder: the generator wrote files; it wrote just these pages
 SCRIPT = "assets/generated/js/serve.js"
 PREFIX = {"zh": "", "en": "en/"}
 
@@ -140,6 +142,7 @@ class Regeneration:
         self.reuse = Reuse()  # records whose text did not change are not parsed again (model/validate.py)
         self.digests: dict = {}  # each record's digest at the last load (pages/cache.py)
         self.write_started: Any = lambda: None  # called before rest() writes (see _Background)
+        self.first_pages: list[str] = []  # what the last first() wrote
 
     def run(self, data_only: bool = False) -> tuple[list[str], WriteReport | None]:
         """(problems, what was written: None on a problem): first() and then rest()."""
@@ -154,6 +157,7 @@ class Regeneration:
         from generator.pages.build import pages_printing
         from generator.pages.cache import record_digests
 
+        self.first_pages = []
         try:
             with gc_paused():  # the collector's scans of every live object (a gigabyte at 10,000 collectibles)
                 ds = load_dataset(self.data, self.display, reuse=self.reuse)
@@ -168,7 +172,8 @@ class Regeneration:
             if self.preview:
                 first = preview_files(first)
             # Only files written before (the rest may be a hand-written page in the way: rest() says so).
-            _write_files(self.content, first, sorted(rel for rel in first if rel in self.known), self.known)
+            self.first_pages = sorted(rel for rel in first if rel in self.known)
+            _write_files(self.content, first, self.first_pages, self.known)
         self.digests = digests
         return [], ds
 
@@ -199,16 +204,94 @@ class Regeneration:
         return problems, None
 
 
-def edition_server(config_file: str, host: str, port: int, signal: str) -> None:
+class _Preview:
+    """One edition's builds for the preview. A full build, then dirty builds (MkDocs 1.6 renders only the pages
+    whose Markdown is newer than their HTML, but still files, navigates and templates the whole site: 1.3 s at
+    10,000 collectibles). When the generator has written only pages that the last build knew (`PAGES` lists
+    them), those pages are rendered alone with the last build's files, navigation and theme, as its dirty build
+    would have rendered them; anything else (the whole regeneration, a hand-written page, overrides/) gets a
+    dirty build."""
+
+    def __init__(self, config_file: str, site_dir: str, url: str, prefix: str, signal_dir: str) -> None:
+        self.config_file, self.site_dir, self.url, self.prefix = config_file, site_dir, url, prefix
+        self.signal_dir = Path(signal_dir)
+        self.state: tuple | None = None  # (config, files, nav, env) of the last build
+        self.seen = (self._stamp(WRITTEN), self._stamp(PAGES))
+
+    def _stamp(self, name: str) -> int:
+        try:
+            return (self.signal_dir / name).stat().st_mtime_ns
+        except OSError:
+            return 0
+
+    def build(self) -> None:
+        written, pages = self._stamp(WRITTEN), self._stamp(PAGES)
+        quick = self.state is not None and written == self.seen[0] and pages != self.seen[1]
+        self.seen = (written, pages)
+        if not (quick and self._pages()):
+            self._dirty()
+
+    def _dirty(self) -> None:
+        from mkdocs.commands.build import build
+        from mkdocs.config import load_config
+        from mkdocs.plugins import BasePlugin
+
+        preview = self
+
+        class Keep(BasePlugin):  # the build's files, navigation and theme, for _pages()
+            def on_nav(self, nav: Any, config: Any, files: Any) -> Any:
+                preview.nav = nav
+                return nav
+
+            def on_env(self, env: Any, config: Any, files: Any) -> Any:
+                preview.kept = (config, files, env)
+                return env
+
+        config = load_config(config_file=self.config_file, site_dir=self.site_dir)
+        config.site_url = self.url
+        config.plugins["briefing-preview"] = Keep()
+        self.state = None
+        build(config, serve_url=self.url, dirty=True)
+        config, files, env = self.kept
+        self.state = (config, files, self.nav, env)
+        for file in files.documentation_pages():
+            if file.page is not None:  # kept for the next pages' navigation, not their text
+                file.page.content = file.page.markdown = None
+
+    def _pages(self) -> bool:
+        """Render the pages listed in PAGES alone; False when one of them is not a page of the last build."""
+        from mkdocs.commands.build import _build_page, _populate_page
+        from mkdocs.structure.files import InclusionLevel
+
+        config, files, nav, env = self.state
+        try:
+            listed = json.loads((self.signal_dir / PAGES).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return False
+        mine = [rel[len(self.prefix):] for rel in listed if rel.startswith(self.prefix)
+                and not any(p and p != self.prefix and rel.startswith(p) for p in PREFIX.values())]
+        found = [files.get_file_from_path(uri) for uri in mine]
+        if not all(f is not None and f.page is not None and f.is_documentation_page() for f in found):
+            return False
+        started = time.perf_counter()
+        doc_files = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        for file in found:
+            _populate_page(file.page, config, files)
+            _build_page(file.page, config, doc_files, nav, env)
+            file.page.content = file.page.markdown = None
+        logging.getLogger("mkdocs").info(f"{len(found)} pages rendered in {time.perf_counter() - started:.2f} seconds")
+        return True
+
+
+def edition_server(config_file: str, host: str, port: int, signal: str, prefix: str = "") -> None:
     """One edition's preview: MkDocs' live-reload server and dirty builds, as `mkdocs serve --dirty` has them,
-    but rebuilding when the generator touches `signal` after writing an edit's files rather than when MkDocs'
+    but rebuilding when the generator signals after writing an edit's files rather than when MkDocs'
     observer sees them: that observer polls every file of content/ twice a second (21,000 at 10,000
-    collectibles, a core's worth of work for both servers) and rebuilt as each batch of files arrived."""
-    import logging
+    collectibles, a core's worth of work for both servers) and rebuilt as each batch of files arrived. The
+    generator's first files for an edit, the edited records' pages, are rendered alone (_Preview)."""
     import tempfile
     from urllib.parse import urlsplit
 
-    from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.livereload import LiveReloadServer, _serve_url
 
@@ -217,14 +300,10 @@ def edition_server(config_file: str, host: str, port: int, signal: str) -> None:
     site_dir = tempfile.mkdtemp(prefix="mkdocs_")
     config = load_config(config_file=config_file, site_dir=site_dir)
     url = _serve_url(host, port, urlsplit(config.site_url or "/").path)
-
-    def builder(config: Any = None) -> None:
-        config = config or load_config(config_file=config_file, site_dir=site_dir)
-        config.site_url = url
-        build(config, serve_url=url, dirty=True)
-
-    server = LiveReloadServer(builder=builder, host=host, port=port, root=site_dir,
+    preview = _Preview(config_file, site_dir, url, prefix, signal)
+    server = LiveReloadServer(builder=preview.build, host=host, port=port, root=site_dir,
                               mount_path=urlsplit(url).path, polling_interval=0.1)
+    server.build_delay = 0.01  # the generator signals once per batch of files: no need to wait for more
 
     def error_page(code: int) -> bytes | None:
         page = Path(site_dir) / f"{code}.html"
@@ -232,7 +311,7 @@ def edition_server(config_file: str, host: str, port: int, signal: str) -> None:
 
     server.error_handler = error_page
     try:
-        builder(config)
+        preview.build()
         gc.collect()
         gc.freeze()  # what the first build left alive is not scanned again by each rebuild's collections
         for path in (signal, config_file, ROOT / "overrides"):
@@ -321,13 +400,13 @@ def serve(data: Path, content: Path, port: int = 8000, interval: float = 0.1) ->
     env = site_env(dict(os.environ, NO_MKDOCS_2_WARNING="1"))  # the edition's date in the footer, as built
     signal_dir = ROOT / ".cache" / "serve-signal" / hashlib.sha256(str(Path(content).resolve()).encode()).hexdigest()[:12]
     signal_dir.mkdir(parents=True, exist_ok=True)
-    signal = signal_dir / "written"
+    signal = signal_dir / WRITTEN
     _touch(signal)
     servers = []
     for i, (lang, config) in enumerate(CONFIGS.items()):
         cmd = [sys.executable, "-c", "import sys; from generator.site.serve import edition_server; "
-               "edition_server(sys.argv[1], '127.0.0.1', int(sys.argv[2]), sys.argv[3])",
-               str(serve_config(config, content)), str(port + i), str(signal_dir)]
+               "edition_server(sys.argv[1], '127.0.0.1', int(sys.argv[2]), sys.argv[3], sys.argv[4])",
+               str(serve_config(config, content)), str(port + i), str(signal_dir), PREFIX[lang]]
         servers.append(subprocess.Popen(cmd, cwd=ROOT, env=env))
         print(f"{lang}: http://127.0.0.1:{port + i}/{PREFIX[lang]}", file=sys.stderr)
     watched = [Path(data), ROOT / "templates", ROOT / "locales"]
@@ -356,15 +435,19 @@ def serve(data: Path, content: Path, port: int = 8000, interval: float = 0.1) ->
             if background is not None:
                 background.stop()
                 background = None
-            while (again := _mtimes(watched)) != now:  # a file still being written: wait until it is saved
-                now = again
+            while True:  # a file still being written (truncated, then filled): wait until it stays as it is
                 time.sleep(0.1)
+                if (again := _mtimes(watched)) == now:
+                    break
+                now = again
             data_only = all(path.startswith(data_dir) for path in now.keys() | seen.keys() if now.get(path) != seen.get(path))
             seen = now
             problems, ds = regen.first(data_only)
             collect_at = time.monotonic() + 2
-            if data_only or problems:
-                _touch(signal)  # the edited records' pages, or the banner's status file
+            if problems:
+                _touch(signal)  # the banner's status file
+            elif regen.first_pages:  # the servers render these pages alone
+                _atomic_write(signal_dir / PAGES, json.dumps(regen.first_pages).encode("utf-8"))
             for line in problems:
                 print(line, file=sys.stderr)
             if ds is not None:
