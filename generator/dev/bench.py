@@ -133,6 +133,7 @@ class Size:
     edits: list[dict[str, Any]] = field(default_factory=list)
     plain_mkdocs_seconds: float = 0.0   # the two editions built one after the other with plain mkdocs build
     linkcheck_seconds: float = 0.0
+    cpu_seconds: dict[str, float] = field(default_factory=dict)  # processor time of plain mkdocs and make site's steps
     whole_build_seconds: float = 0.0    # generation (chart cache empty), both editions, link check (issue 14's scope)
     full_build_seconds: float = 0.0     # all of make site: the above, the search index and the PDFs
     share: dict[str, float] = field(default_factory=dict)             # share images and citations (share_figures)
@@ -238,14 +239,17 @@ def bench_size(n: int, platforms: int, seed: int, work: Path, static: bool = Tru
     size.pdf = pdf_figures(site)
     from generator.site.site import CONFIGS, config_for
 
-    plain = 0.0
+    plain = plain_cpu = 0.0
     for config in CONFIGS.values():  # plain MkDocs, one edition after the other (what make site is measured against)
         one = run_process([str(Path(py).parent / "mkdocs"), "build", "--strict", "--quiet", "--config-file",
                            str(config_for(config, content, work / "site-plain"))], env=env)
         plain += one.seconds
+        plain_cpu += one.cpu_seconds
     size.plain_mkdocs_seconds = round(plain, 2)
     checked = run_process([py, "-m", "generator", "linkcheck", "--site", str(site)], env=env, capture=True)
     size.linkcheck_seconds = round(checked.seconds, 2)
+    size.cpu_seconds = {"plain_mkdocs": round(plain_cpu, 1), "generation": round(gen.cpu_seconds, 1),
+                        "editions": round(size.site_steps.get("editions_cpu", 0.0), 1), "linkcheck": round(checked.cpu_seconds, 1)}
     size.whole_build_seconds = round(gen.seconds + editions + checked.seconds, 2)
     size.full_build_seconds = round(gen.seconds + built.seconds + checked.seconds, 2)
     sizes = _html_sizes(site)
@@ -359,6 +363,19 @@ def check_targets(sizes: list[Size]) -> list[tuple[str, bool, str]]:
     return out
 
 
+def _floor(s: Size) -> str:
+    """make site's steps in processor seconds, and the least wall-clock time they could take on this machine's cores
+    (their processor time shared perfectly), against plain MkDocs' time."""
+    c = s.cpu_seconds
+    if not c:
+        return "not measured"
+    cores = os.cpu_count() or 1
+    floor = (c["generation"] + c["editions"] + c["linkcheck"]) / cores
+    return (f"generation {c['generation']}s + editions {c['editions']}s + link check {c['linkcheck']}s; on {cores} "
+            f"cores no less than {floor:.1f}s = {floor / max(s.plain_mkdocs_seconds, 1e-9):.0%} of plain mkdocs "
+            f"({c['plain_mkdocs']}s of processor time)")
+
+
 def _cpu(run: dict[str, float]) -> str:
     return (f"{run['seconds']:>8}s  (cpu {run['cpu_seconds']}s, of it in the kernel {run.get('sys_seconds', 0)}s, "
             f"peak {run['peak_mb']} MB")
@@ -378,6 +395,7 @@ def report(sizes: list[Size]) -> str:
             f"  plain mkdocs     {s.plain_mkdocs_seconds:>8}s  the two editions one after the other",
             f"  make site        {s.whole_build_seconds:>8}s  generation + both editions + link check "
             f"({s.linkcheck_seconds}s); {s.full_build_seconds}s with the search index and the PDFs",
+            f"  processor time   {_floor(s)}",
             f"  generation share {s.generation_share_warm:>8.1%}  of the two editions' build, chart cache filled "
             f"({s.generation_share:.1%} empty; wall clock)",
             f"  pages            {s.pages:>8}   {s.pages_per_second} pages/s (mkdocs), {s.ms_per_page} ms/page "

@@ -81,6 +81,7 @@ def build_site(builder: str = "mkdocs", quiet: bool = False, content: Path = DEF
     each, one per core); the English one builds into a folder of its own, moved to site/en/ at the end, since
     the Chinese one cleans site/ first (Zensical builds them one after the other). Then the steps that read
     the built site: the search index, the PDFs. `timings`, when given, gets each step's seconds (for the bench)."""
+    import resource
     import shutil
     import tempfile
     import time
@@ -99,7 +100,7 @@ def build_site(builder: str = "mkdocs", quiet: bool = False, content: Path = DEF
     site.parent.mkdir(parents=True, exist_ok=True)
     aside = Path(tempfile.mkdtemp(prefix=".site-", dir=site.parent))
     timings = {} if timings is None else timings
-    started = time.perf_counter()
+    started, used = time.perf_counter(), resource.getrusage(resource.RUSAGE_CHILDREN)
     try:
         running = {}
         for lang, config in CONFIGS.items():
@@ -131,6 +132,8 @@ def build_site(builder: str = "mkdocs", quiet: bool = False, content: Path = DEF
     finally:
         shutil.rmtree(aside, ignore_errors=True)
     timings["editions"] = time.perf_counter() - started
+    now = resource.getrusage(resource.RUSAGE_CHILDREN)  # the builders' processor time, for the bench
+    timings["editions_cpu"] = now.ru_utime + now.ru_stime - used.ru_utime - used.ru_stime
     from generator.site.search import index_site
 
     started = time.perf_counter()
