@@ -216,6 +216,8 @@ class _Preview:
         self.config_file, self.site_dir, self.url, self.prefix = config_file, site_dir, url, prefix
         self.signal_dir = Path(signal_dir)
         self.state: tuple | None = None  # (config, files, nav, env) of the last build
+        self.nav: Any = None
+        self.kept: tuple = ()
         self.seen = (self._stamp(WRITTEN), self._stamp(PAGES))
 
     def _stamp(self, name: str) -> int:
