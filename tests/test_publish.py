@@ -137,6 +137,26 @@ def test_linkcheck_reports_each_kind_of_break(tmp_path):
     ]
 
 
+def test_linkcheck_resolves_the_same_url_from_each_page_on_its_own(tmp_path):
+    # One URL on pages in different folders and depths: each resolves from its own page, though the check
+    # resolves a URL once for all the pages it means the same thing on.
+    links = '<a href="../../shared/">a</a> <a href="../z/">b</a> <a href="#top">c</a> <a href="../../../x/">d</a>'
+    root = write_site(tmp_path, {
+        "index.html": "<html></html>",
+        "a/x/index.html": f'<html><body><h1 id="top">t</h1>\n{links}</body></html>',
+        "b/y/index.html": f"<html><body>\n{links}</body></html>",
+        "c/d/e/index.html": f'<html><body id="top">\n{links}</body></html>',
+        "a/z/index.html": "<html></html>", "c/d/z/index.html": "<html></html>",
+        "shared/index.html": "<html></html>", "c/shared/index.html": "<html></html>", "x/index.html": "<html></html>",
+    })
+    assert Site(root).problems() == [
+        'a/x/index.html:2: href="../../../x/": points above the site folder',
+        'b/y/index.html:2: href="../z/": no b/z/index.html in the site',
+        'b/y/index.html:2: href="#top": no element with id "top" in b/y/index.html',
+        'b/y/index.html:2: href="../../../x/": points above the site folder',
+    ]
+
+
 def test_built_site_has_no_broken_link(built):
     problems, site = check_site(built.site)
     assert problems == []
