@@ -58,7 +58,7 @@ goldens: setup ## Refresh the golden pages after an intended change
 	$(BIN)/python -m pytest tests/test_golden.py --update-goldens -q
 
 bench: setup ## Benchmark generation and site build at 1,000 and 10,000 collectibles
-	@scripts/ensure-system-deps browser fonts pdf
+	@scripts/ensure-system-deps browser
 	$(BIN)/python -m generator bench
 
 clean: ## Remove generated content and site/ (hand-written pages stay)
