@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -423,3 +424,15 @@ def test_the_english_site_url_follows_site_url(tmp_path, monkeypatch):
 # The language switcher in a browser: tests/browser/test_browser_language.py.
 
 
+
+
+def test_an_edited_dictionary_translation_is_read_again_by_a_running_process(locales):
+    """make serve is one long process: the data dictionary's Chinese (dictionary.po) is read again when it
+    changes, like the interface catalogs and the quotes."""
+    path = i18n.dictionary_po()
+    assert i18n.dictionary_translations()["id"] == "编号"
+    text = path.read_text(encoding="utf-8")
+    assert 'msgid "id"\nmsgstr "编号"\n' in text
+    path.write_text(text.replace('msgid "id"\nmsgstr "编号"\n', 'msgid "id"\nmsgstr "标识"\n'), encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
+    assert i18n.dictionary_translations()["id"] == "标识"

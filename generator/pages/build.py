@@ -24,7 +24,7 @@ from generator.pages.context import KIND_LABELS, indexes, source_line_factory
 from generator.pages import cache as page_cache
 from generator.pages.i18n import LANGS, QuoteFileError, dictionary_translations, missing_quotes, translations
 from generator.pages.plan import page_count, plan, url_map
-from generator.pages.render import MARKER, Formats, PageHelpers, environment
+from generator.pages.render import MARKER, CompiledTemplates, Formats, PageHelpers, environment
 from generator.progress import Silent, progress
 from generator.site import search
 
@@ -191,11 +191,13 @@ def _shared(ds: Dataset) -> dict[str, Any]:
             "dictionary_zh": dictionary_translations(), "kind_labels": KIND_LABELS}
 
 
-def pages_printing(ds: Dataset, records: set, langs: tuple[str, ...] = LANGS, limit: int = 40) -> dict[str, bytes]:
+def pages_printing(ds: Dataset, records: set, langs: tuple[str, ...] = LANGS, limit: int = 40,
+                   compiled: CompiledTemplates | None = None) -> dict[str, bytes]:
     """Every edition's pages that print one of these records, (kind, id), and nothing of the dataset as a whole
     (a collectible's own page, its catalogue page, its partners' pages), as generate() makes them, or {} when
     there are more than `limit` or a page needs what only a whole build makes (a chart, a translation still
-    missing). What `make serve` shows first after an edit, before the whole build (site/serve.py)."""
+    missing). What `make serve` shows first after an edit, before the whole build (site/serve.py), which
+    gives the templates it compiled for its builds (compiled)."""
     kinds = {kind for kind, _rid in records}
     idx = indexes(ds)
     chosen = [page for page in plan(ds, idx) if page.reads is not None
@@ -208,7 +210,7 @@ def pages_printing(ds: Dataset, records: set, langs: tuple[str, ...] = LANGS, li
         trans = translations(lang)
         try:
             out.update(render_edition(lang, chosen, trans, ds, idx, urls, source_line, {}, [], shared,
-                                      Silent(), formats))
+                                      Silent(), formats, compiled=compiled))
         except Exception:  # a chart or anything else a whole build has: that build renders the page
             return {}
         if trans.missing:
@@ -224,11 +226,15 @@ def _dictionary() -> Any:
 
 def render_edition(lang: str, pages: list, trans: Any, ds: Dataset, idx: dict, urls: dict, source_line: Any,
                    charts: dict, site_chart_ids: list, shared: dict, bar: Any, formats: Formats,
-                   cache: page_cache.PageCache | None = None) -> dict[str, bytes]:
-    """One edition's pages (path -> bytes); with a cache, a page whose inputs are unchanged is not rendered."""
+                   cache: page_cache.PageCache | None = None,
+                   compiled: CompiledTemplates | None = None) -> dict[str, bytes]:
+    """One edition's pages (path -> bytes); with a cache, a page whose inputs are unchanged is not rendered
+    (and the cache's compiled templates are used, unless others are given)."""
     # One environment per language: Jinja caches imported macro modules with the gettext they
     # first saw, so a shared environment would render the English macros in Chinese.
-    env = environment(formats=formats)
+    if compiled is None and cache is not None:
+        compiled = cache.compiled
+    env = environment(formats=formats, compiled=compiled)
     env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(site_url=site_url(lang), embed_code=embed_code)  # chart links (partials/share.md.j2)
     env.globals["edition_date"] = edition_date()  # the citations' publication date (outputs/edition.py)

@@ -90,7 +90,10 @@ class PageCache:
     """Pages by key: the last build's in memory (a serving process builds again and again), the rest on disk."""
 
     def __init__(self, folder: Path | None = None) -> None:
+        from generator.pages.render import CompiledTemplates
+
         self.folder = Path(folder) if folder is not None else default_folder()
+        self.compiled = CompiledTemplates()  # the templates, compiled once for every build made with this cache
         self.hits = self.misses = 0
         self._held: dict[str, bytes] = {}
         self._used: dict[str, bytes] = {}

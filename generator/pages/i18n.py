@@ -206,7 +206,7 @@ def update(langs: tuple[str, ...] = tuple(lang for lang in LANGS if lang != "zh"
     lines += [_merge(po_path(lang), lang, template, project=template.project,
                      copyright_holder=template.copyright_holder) for lang in langs]
     lines.append(_merge(dictionary_po(), "zh", dictionary_messages(), project="Digital collectibles briefing"))
-    dictionary_translations.cache_clear()
+    _read_dictionary.cache_clear()
     _catalog.cache_clear()
     return lines
 
@@ -333,12 +333,15 @@ def dictionary_messages() -> Catalog:
     return template
 
 
-@lru_cache(maxsize=None)
 def dictionary_translations() -> dict[str, str]:
-    """English dictionary text -> its Chinese (translated, not fuzzy)."""
+    """English dictionary text -> its Chinese (translated, not fuzzy); read again when the file changes (a
+    long-lived `make serve` sees an added translation)."""
     path = dictionary_po()
-    if not path.exists():
-        return {}
+    return _read_dictionary(path, path.stat().st_mtime_ns) if path.exists() else {}
+
+
+@lru_cache(maxsize=8)
+def _read_dictionary(path: Path, _mtime: int) -> dict[str, str]:
     return {m.id: m.string for m in _read_catalog(path, "zh") if m.id and not m.fuzzy and m.string and m.string.strip()}
 
 

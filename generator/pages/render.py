@@ -77,25 +77,24 @@ def _cite_keys(flat: list) -> list[tuple]:
     return list(dict.fromkeys((c.source, c.para, c.quote) for c in flat))
 
 
-_PLAIN_CALLABLES: dict[Any, bool] = {}
-
-
 class _Context(jinja2.runtime.Context):
     """Jinja's template context with a quicker call() for plain functions and methods.
 
     Jinja checks every call for pass_context and friends with three hasattr() lookups; templates make about a
     hundred calls a page (h.link, h.cite, _), and those checks were a fifth of rendering at 10,000 collectibles.
-    The answer is the same for a function every time, so it is looked up once; anything else takes Jinja's way.
+    The answer is the same for a function every time, so the environment looks it up once (`plain_callables`,
+    set by environment()); anything else takes Jinja's way.
     """
 
     def call(__self, __obj: Any, *args: Any, **kwargs: Any) -> Any:  # noqa: N805 - Jinja's own signature
         cls = __obj.__class__
         if cls is types.MethodType or cls is types.FunctionType:
             func = __obj.__func__ if cls is types.MethodType else __obj
-            plain = _PLAIN_CALLABLES.get(func)
+            known = __self.environment.plain_callables  # type: ignore[attr-defined]
+            plain = known.get(func)
             if plain is None:
-                plain = _PLAIN_CALLABLES[func] = (jinja2.utils._PassArg.from_obj(__obj) is None
-                                                  and jinja2.utils._PassArg.from_obj(__obj.__call__) is None)
+                plain = known[func] = (jinja2.utils._PassArg.from_obj(__obj) is None
+                                       and jinja2.utils._PassArg.from_obj(__obj.__call__) is None)
             if plain:
                 kwargs.pop("_block_vars", None)
                 kwargs.pop("_loop_vars", None)
@@ -107,12 +106,13 @@ class _Context(jinja2.runtime.Context):
         return jinja2.runtime.Context.call(__self, __obj, *args, **kwargs)
 
 
-class _MemoryBytecodeCache(jinja2.BytecodeCache):
-    """Compiled templates kept for the life of the process, shared by every environment made below.
+class CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates, for the environments of one build and, when kept by whoever builds again and again
+    (a PageCache: make serve), of the next ones.
 
-    Each build makes an environment per language; compiling the templates again for each one cost a second
-    per regeneration. Jinja checks the source checksum, so an edited template is compiled again. Safe because
-    every environment here has the same settings.
+    Each build makes an environment per language, and make serve's preview of an edit two more; compiling the
+    26 templates costs 0.37 s for each. Jinja checks the source checksum, so an edited template is compiled
+    again. Safe because every environment made by environment() has the same settings.
     """
 
     def __init__(self) -> None:
@@ -127,12 +127,10 @@ class _MemoryBytecodeCache(jinja2.BytecodeCache):
         self._store[bucket.key] = bucket.bytecode_to_string()
 
 
-_BYTECODE = _MemoryBytecodeCache()
-
-
-def environment(templates: Path | None = None, formats: Formats | None = None) -> jinja2.Environment:
+def environment(templates: Path | None = None, formats: Formats | None = None,
+                compiled: CompiledTemplates | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
-        bytecode_cache=_BYTECODE,
+        bytecode_cache=compiled if compiled is not None else CompiledTemplates(),
         loader=jinja2.FileSystemLoader(str(templates or TEMPLATES)),
         undefined=jinja2.StrictUndefined,
         # autoescape makes macros return markup; every printed value still passes through Formats.finalize,
@@ -145,6 +143,7 @@ def environment(templates: Path | None = None, formats: Formats | None = None) -
         extensions=["jinja2.ext.i18n", "jinja2.ext.loopcontrols"],
     )
     env.context_class = _Context
+    env.plain_callables = {}  # type: ignore[attr-defined]  # for _Context.call
     env.filters["h"] = fmt.attr
     env.filters["htext"] = fmt.html_text
     env.filters["md"] = fmt.md

@@ -168,7 +168,7 @@ class Regeneration:
                    if key is not None and key[1] is not None and digests.get(key) != self.digests.get(key)}
         if data_only and changed and changed <= self.digests.keys() & digests.keys():
             with gc_paused():
-                first = pages_printing(ds, changed)
+                first = pages_printing(ds, changed, compiled=self.cache.compiled)
             if self.preview:
                 first = preview_files(first)
             # Only files written before (the rest may be a hand-written page in the way: rest() says so).
