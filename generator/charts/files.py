@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 from typing import Any
@@ -11,9 +12,7 @@ from generator.charts import charts as ch
 from generator.errors import BuildError
 
 
-_VEGA_LITE: list[Any] = []
-
-
+@functools.cache
 def _vega_lite_validator() -> Any:
     """The Vega-Lite schema Altair builds against, compiled once per process by jsonschema-rs.
 
@@ -22,25 +21,23 @@ def _vega_lite_validator() -> Any:
     `MarkPropDef<(Gradient|string|null)>`, which are not URI references: they are percent-encoded (a JSON
     pointer in a fragment is decoded before it is followed, so they lead to the same definitions).
     """
-    if not _VEGA_LITE:
-        import urllib.parse
+    import urllib.parse
 
-        import jsonschema_rs
-        from altair.vegalite.v6.schema import load_schema
+    import jsonschema_rs
+    from altair.vegalite.v6.schema import load_schema
 
-        prefix = "#/definitions/"
+    prefix = "#/definitions/"
 
-        def encoded(node: Any) -> Any:
-            if isinstance(node, dict):
-                return {k: prefix + urllib.parse.quote(v[len(prefix):], safe="")
-                        if k == "$ref" and isinstance(v, str) and v.startswith(prefix) else encoded(v)
-                        for k, v in node.items()}
-            if isinstance(node, list):
-                return [encoded(v) for v in node]
-            return node
+    def encoded(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: prefix + urllib.parse.quote(v[len(prefix):], safe="")
+                    if k == "$ref" and isinstance(v, str) and v.startswith(prefix) else encoded(v)
+                    for k, v in node.items()}
+        if isinstance(node, list):
+            return [encoded(v) for v in node]
+        return node
 
-        _VEGA_LITE.append(jsonschema_rs.Draft7Validator(encoded(load_schema()), validate_formats=False))
-    return _VEGA_LITE[0]
+    return jsonschema_rs.Draft7Validator(encoded(load_schema()), validate_formats=False)
 
 
 def _check_spec(chart: ch.Chart, spec: dict) -> None:

@@ -16,6 +16,7 @@ Without uharfbuzz or without any named family on the machine, renderings use the
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -59,18 +60,15 @@ def spec_fonts(spec: dict) -> list[str]:
     return found
 
 
-_FACES: dict[str, list[tuple[str, int, tuple[int, int]]]] = {}
-
-
+@functools.cache
 def system_faces() -> dict[str, list[tuple[str, int, tuple[int, int]]]]:
     """Family name -> [(font file, face index, style)] of the fonts installed where fontdb looks for them, by
     the names fontdb matches (the typographic family, else the family), regular faces first (a character
     that a text's font lacks comes from the first face that has it, whatever its weight: see _write_dir).
     Scanned once per process."""
-    if _FACES:
-        return _FACES
     import uharfbuzz as hb
 
+    found: dict[str, list[tuple[str, int, tuple[int, int]]]] = {}
     names = hb.OTNameIdPredefined
     for root in FONT_DIRS:
         for folder, _dirs, files in sorted(os.walk(os.path.expanduser(root))):
@@ -85,12 +83,12 @@ def system_faces() -> dict[str, list[tuple[str, int, tuple[int, int]]]]:
                         face = hb.Face(blob, index)
                         family = face.get_name(names.TYPOGRAPHIC_FAMILY) or face.get_name(names.FONT_FAMILY)
                         if family:
-                            _FACES.setdefault(family, []).append((path, index, _style(face)))
+                            found.setdefault(family, []).append((path, index, _style(face)))
                 except Exception:  # noqa: BLE001 - an unreadable font file is fontdb's business, not ours
                     continue
-    for listed in _FACES.values():  # upright before italic, then by distance from the regular weight
+    for listed in found.values():  # upright before italic, then by distance from the regular weight
         listed.sort(key=lambda face: face[2])
-    return _FACES
+    return found
 
 
 def _style(face) -> tuple[int, int]:

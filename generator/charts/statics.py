@@ -20,6 +20,7 @@ per item, (key, files, error), in order.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -50,17 +51,13 @@ def static_spec(spec: dict) -> dict:
     return dict(spec, width=STATIC_WIDTH, background="#ffffff")
 
 
-_CONVERTER_VERSION: list[str] = []
-
-
+@functools.cache
 def converter_version() -> str:
     """vl-convert's version, which pins the Vega it bundles (part of every cache key), asked once per process.
     From the package's metadata: asking vl_convert itself would start its runtime here."""
-    if not _CONVERTER_VERSION:
-        import importlib.metadata
+    import importlib.metadata
 
-        _CONVERTER_VERSION.append("vl-convert-python " + importlib.metadata.version("vl-convert-python"))
-    return _CONVERTER_VERSION[0]
+    return "vl-convert-python " + importlib.metadata.version("vl-convert-python")
 
 
 # How renderings are made, beside the converter's version: with font subsets (generator/charts/fonts.py).
