@@ -9,7 +9,6 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
     PrivateAttr,
-    AfterValidator,
     BaseModel,
     BeforeValidator,
     PlainValidator,
@@ -461,7 +460,6 @@ CorrectionKind = Literal[
     "lost_hedge", "added_certainty", "scope", "inferred", "unlike_count", "method", "beyond_source",
     "missing_fact", "contradiction", "citation", "translation",
 ]
-CORRECTION_KINDS: tuple[str, ...] = CorrectionKind.__args__  # type: ignore[attr-defined]
 
 
 class Correction(Strict):
