@@ -21,6 +21,7 @@ KIND_LABELS = {"sources": NP_("plural", "来源"), "platforms": NP_("plural", "�
 
 def source_line_factory(ds: Dataset):
     sources = ds.index("sources")
+    dates: dict[tuple[str, str], str] = {}  # a source's date, as printed in lang: the same on thousands of pages
 
     def source_line(cites: Any, lang: str, short: bool = False) -> str:
         """'来源：…' naming each source of the citations (with paragraphs unless short)."""
@@ -29,7 +30,9 @@ def source_line_factory(ds: Dataset):
         for sid in ids:
             s = sources[sid]
             paras = sorted({c.para for c in cites if c.source == sid})
-            where = fmt.date(s.published, lang)
+            where = dates.get((sid, lang))
+            if where is None:
+                where = dates[sid, lang] = fmt.date(s.published, lang)
             if short:
                 outlet = getattr(s.outlet or s.publisher, lang)
                 via = f"/{getattr(s.publisher, lang)}" if s.outlet else ""
