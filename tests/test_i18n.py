@@ -424,8 +424,6 @@ def test_the_english_site_url_follows_site_url(tmp_path, monkeypatch):
 # The language switcher in a browser: tests/browser/test_browser_language.py.
 
 
-
-
 def test_an_edited_dictionary_translation_is_read_again_by_a_running_process(locales):
     """make serve is one long process: the data dictionary's Chinese (dictionary.po) is read again when it
     changes, like the interface catalogs and the quotes."""
