@@ -79,6 +79,7 @@ def _generate(ds: Dataset, langs: tuple[str, ...], static: bool, show_progress: 
     files: dict[str, bytes] = {}
     missing: dict[str, set[str]] = {}
     formats = Formats()  # this build's remembered formatting (pages/render.py): pages and the catalogue's rows
+    compiled = cache.compiled if cache is not None else CompiledTemplates()  # for every edition's environment
     try:
         with progress(page_count(ds) * len(langs), "pages", enabled=show_progress) as bar:
             def edition(lang: str, bar: Any) -> tuple[dict[str, bytes], set[str], tuple | None]:
@@ -88,7 +89,7 @@ def _generate(ds: Dataset, langs: tuple[str, ...], static: bool, show_progress: 
                 prefix = EDITION_PREFIX[lang]
                 out = {f"{prefix}{ASSETS}/data/catalogue.json": catalogue_json(ds, idx, lang, trans, formats)}
                 pages_files = render_edition(lang, pages, trans, ds, idx, urls, source_line, charts,
-                                             site_chart_ids, shared, bar, formats, cache)
+                                             site_chart_ids, shared, bar, formats, cache, compiled)
                 out.update(pages_files)
                 out.update(edition_files(lang, ds, idx, charts, site_chart_ids, source_line, pages, pages_files,
                                          trans))
@@ -228,12 +229,10 @@ def render_edition(lang: str, pages: list, trans: Any, ds: Dataset, idx: dict, u
                    charts: dict, site_chart_ids: list, shared: dict, bar: Any, formats: Formats,
                    cache: page_cache.PageCache | None = None,
                    compiled: CompiledTemplates | None = None) -> dict[str, bytes]:
-    """One edition's pages (path -> bytes); with a cache, a page whose inputs are unchanged is not rendered
-    (and the cache's compiled templates are used, unless others are given)."""
+    """One edition's pages (path -> bytes); with a cache, a page whose inputs are unchanged is not rendered.
+    compiled: a store of compiled templates shared with the build's other environments (None: compiled here)."""
     # One environment per language: Jinja caches imported macro modules with the gettext they
     # first saw, so a shared environment would render the English macros in Chinese.
-    if compiled is None and cache is not None:
-        compiled = cache.compiled
     env = environment(formats=formats, compiled=compiled)
     env.install_gettext_translations(trans, newstyle=True)  # type: ignore[attr-defined]
     env.globals.update(site_url=site_url(lang), embed_code=embed_code)  # chart links (partials/share.md.j2)

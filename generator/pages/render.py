@@ -130,7 +130,7 @@ class CompiledTemplates(jinja2.BytecodeCache):
 def environment(templates: Path | None = None, formats: Formats | None = None,
                 compiled: CompiledTemplates | None = None) -> jinja2.Environment:
     env = jinja2.Environment(
-        bytecode_cache=compiled if compiled is not None else CompiledTemplates(),
+        bytecode_cache=compiled,  # None: compiled for this environment alone
         loader=jinja2.FileSystemLoader(str(templates or TEMPLATES)),
         undefined=jinja2.StrictUndefined,
         # autoescape makes macros return markup; every printed value still passes through Formats.finalize,
